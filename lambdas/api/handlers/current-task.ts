@@ -1,0 +1,7 @@
+import { currentTask } from '../../core/use-cases/read-tasks';
+import { depsFromEnv } from '../../runtime/container';
+import { apiHandler, json } from '../http';
+
+export const makeHandler = (getDeps = depsFromEnv) =>
+  apiHandler(getDeps, async (request, deps) => json(200, await currentTask(deps, request.owner, request.query)));
+export const handler = makeHandler();

@@ -1,0 +1,10 @@
+import { clearTask } from '../../core/use-cases/cancel-task';
+import { depsFromEnv } from '../../runtime/container';
+import { apiHandler, noContent } from '../http';
+
+export const makeHandler = (getDeps = depsFromEnv) =>
+  apiHandler(getDeps, async (request, deps) => {
+    await clearTask(deps, request.owner, request.path.id ?? '');
+    return noContent();
+  });
+export const handler = makeHandler();
