@@ -2,7 +2,7 @@
  * Synthesizes the app exactly as `cdk synth` does (same builder, same cdk.json feature flags), once per caller,
  * into a temporary directory, and exposes the template and the policy-validation (cdk-nag) report.
  */
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
@@ -30,10 +30,19 @@ export function cdkJsonContext(): Record<string, unknown> {
   return cdkJson.context ?? {};
 }
 
+const outdirs: string[] = [];
+
+/** Removes every assembly this module wrote (bundles make them tens of MB); call from afterAll. */
+export function removeSynthOutputs(): void {
+  for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** Builds the app without synthesizing it (for construction-time checks). */
 export function buildTestApp(options: SynthOptions = {}): BuiltApp {
+  const outdir = mkdtempSync(join(tmpdir(), 'aft-cdk-'));
+  outdirs.push(outdir);
   return buildApp({
-    outdir: mkdtempSync(join(tmpdir(), 'aft-cdk-')),
+    outdir,
     context: {
       ...cdkJsonContext(),
       ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
