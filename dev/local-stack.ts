@@ -4,6 +4,7 @@
  * `npm start` runs it; the integration tests start it in-process.
  */
 import { readFile } from 'node:fs/promises';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,7 @@ import { ROUTES } from '../lambdas/api/routes';
 import type { Deps } from '../lambdas/core/deps';
 import type { RunTaskOptions } from '../lambdas/core/use-cases/run-task';
 import { buildDeps } from '../lambdas/runtime/container';
-import { configFromEnv, tombstoneTtlFromEnv } from '../lambdas/runtime/env-config';
+import { configFromEnv, leaseMsFromEnv, tombstoneTtlFromEnv } from '../lambdas/runtime/env-config';
 import { makeHandler as makeWorker } from '../lambdas/worker/handler';
 import { createApiServer, type ApiLambda, type MountedRoute, type StaticSite } from './api-gateway-server';
 import { startLocalRedis, type LocalRedis } from './redis-server';
@@ -84,7 +85,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
   };
   try {
-    const fauxqs = await startFauxqs({ port: 0, logger: false });
+    const fauxqs = await startFauxqsWithCors({ port: 0, logger: false });
     cleanups.push(() => fauxqs.stop());
     const endpoint = `http://127.0.0.1:${fauxqs.port}`;
     const s3 = new S3Client({ endpoint, region: REGION, credentials: CREDENTIALS, forcePathStyle: true });
@@ -131,7 +132,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       bucket,
       queueUrl: queue.QueueUrl!,
       tombstoneTtlSeconds: tombstoneTtlFromEnv(env),
-      leaseMs: options.leaseMs,
+      leaseMs: options.leaseMs ?? leaseMsFromEnv(env),
     });
     const getDeps = () => deps;
 
@@ -208,5 +209,49 @@ async function loadHandler(name: string): Promise<HandlerModule | null> {
   } catch (error) {
     if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Failed to load url|Unknown variable dynamic import/.test(String(error))) return null;
     throw error;
+  }
+}
+
+/**
+ * Browser uploads (issue 6): the demo page PUTs import files straight to the presigned URL, another origin, so the
+ * browser sends a CORS preflight first. fauxqs has no CORS at all (no OPTIONS routes; PutBucketCors is not
+ * implemented), so for the local stack only, answer preflights and add Access-Control-Allow-Origin in front of it,
+ * as the bucket's CORS rules do in AWS (and honour response-content-disposition, as S3 does). Fastify creates its http.Server synchronously inside startFauxqs(), so
+ * http.createServer is wrapped for that one synchronous call and restored before anything else runs.
+ */
+function startFauxqsWithCors(options: Parameters<typeof startFauxqs>[0]): Promise<FauxqsServer> {
+  const original = http.createServer;
+  const withCors =
+    (listener: http.RequestListener): http.RequestListener =>
+    (req, res) => {
+      const origin = req.headers.origin;
+      if (origin) {
+        res.setHeader('access-control-allow-origin', origin);
+        res.setHeader('access-control-expose-headers', 'ETag');
+        res.setHeader('vary', 'Origin');
+      }
+      if (origin && req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
+        res.writeHead(204, {
+          'access-control-allow-methods': 'GET, PUT, HEAD',
+          'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*',
+          'access-control-max-age': '600',
+        });
+        return res.end();
+      }
+      // Like S3, honour a presigned GET's response-content-disposition (fauxqs ignores it), so the browser saves
+      // the download under the task's file name rather than the object key.
+      const disposition = req.method === 'GET' && req.url?.includes('response-content-disposition=') ? new URL(req.url, 'http://local').searchParams.get('response-content-disposition') : null;
+      if (disposition) res.setHeader('content-disposition', disposition);
+      listener(req, res);
+    };
+  http.createServer = ((...args: unknown[]) => {
+    const i = args.findIndex((a) => typeof a === 'function');
+    if (i >= 0) args[i] = withCors(args[i] as http.RequestListener);
+    return (original as (...a: unknown[]) => http.Server)(...args);
+  }) as typeof http.createServer;
+  try {
+    return startFauxqs(options);
+  } finally {
+    http.createServer = original;
   }
 }

@@ -1,10 +1,11 @@
 /** The catalog: every export and import type the service offers. Add a type: write its file, list it here. */
 import { z } from 'zod';
+import { contactsImport } from './contacts-import';
 import { ordersExport } from './orders-export';
 import type { AnyExportType, AnyImportType } from './types';
 
 const exportTypes: readonly AnyExportType[] = [ordersExport];
-const importTypes: readonly AnyImportType[] = [];
+const importTypes: readonly AnyImportType[] = [contactsImport];
 
 export const findExportType = (name: string): AnyExportType | undefined => exportTypes.find((t) => t.name === name);
 export const findImportType = (name: string): AnyImportType | undefined => importTypes.find((t) => t.name === name);

@@ -1,5 +1,6 @@
 /** What an export or import type declares. A team adds its own type in one file and registers it. */
 import type { z } from 'zod';
+import type { FileStore } from '../core/ports';
 import type { FileFormat } from '../core/task';
 
 export type ColumnType = 'string' | 'integer' | 'number' | 'currency' | 'date' | 'datetime' | 'boolean';
@@ -56,6 +57,8 @@ export interface ImportSink<R> {
 export interface ImportSinkContext {
   taskId: string;
   owner: string;
+  /** The service's object store, for sinks that write files (the JSON Lines sink). A database sink ignores it. */
+  files?: FileStore;
 }
 
 export interface ImportType<R = Record<string, unknown>> {

@@ -79,6 +79,8 @@ export interface FileStore {
   openRead(key: string): Promise<Readable>;
   /** Reads the first bytes (format detection without downloading everything). */
   readHead(key: string, bytes: number): Promise<Buffer>;
+  /** Reads bytes [start, end) of an object (an xlsx's zip central directory lives at its end). */
+  readRange(key: string, start: number, end: number): Promise<Buffer>;
   delete(key: string): Promise<void>;
 }
 

@@ -13,7 +13,7 @@ import { SqsTaskQueue } from '../adapters/sqs/sqs-task-queue';
 import type { CoreConfig } from '../core/config';
 import type { Deps } from '../core/deps';
 import type { IdGenerator } from '../core/ports';
-import { configFromEnv, tombstoneTtlFromEnv } from './env-config';
+import { configFromEnv, leaseMsFromEnv, tombstoneTtlFromEnv } from './env-config';
 
 export interface ContainerSettings {
   config: CoreConfig;
@@ -77,6 +77,7 @@ export function depsFromEnv(): Deps {
     bucket: required('BUCKET_NAME'),
     queueUrl: required('QUEUE_URL'),
     tombstoneTtlSeconds: tombstoneTtlFromEnv(),
+    leaseMs: leaseMsFromEnv(),
   });
   return cached;
 }

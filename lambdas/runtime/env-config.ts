@@ -11,7 +11,7 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): n
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): CoreConfig {
   return {
-    taskTtlSeconds: int(env, 'TASK_TTL_SECONDS', DEFAULT_CONFIG.taskTtlSeconds, 60),
+    taskTtlSeconds: int(env, 'TASK_TTL_SECONDS', DEFAULT_CONFIG.taskTtlSeconds),
     downloadUrlTtlSeconds: int(env, 'DOWNLOAD_URL_TTL_SECONDS', DEFAULT_CONFIG.downloadUrlTtlSeconds),
     uploadUrlTtlSeconds: int(env, 'UPLOAD_URL_TTL_SECONDS', DEFAULT_CONFIG.uploadUrlTtlSeconds),
     maxActiveTasksPerOwner: int(env, 'MAX_ACTIVE_TASKS', DEFAULT_CONFIG.maxActiveTasksPerOwner),
@@ -23,3 +23,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): CoreConfig 
 }
 
 export const tombstoneTtlFromEnv = (env: NodeJS.ProcessEnv = process.env) => int(env, 'TOMBSTONE_TTL_SECONDS', 15 * 86_400);
+
+/** How long a worker's claim lasts without a heartbeat (the heartbeat renews it about once a second). */
+export const leaseMsFromEnv = (env: NodeJS.ProcessEnv = process.env) => int(env, 'WORKER_LEASE_MS', 30_000, 1000);

@@ -31,9 +31,30 @@ export function createRedisClient(settings: RedisSettings): Redis | Cluster {
       redisOptions: { ...common, ...(settings.tls ? { tls: {} } : {}) },
       slotsRefreshTimeout: timeout,
       clusterRetryStrategy: (times) => Math.min(100 * times, 2000),
-      enableOfflineQueue: true,
+      // Commands never wait in a queue to run late (after the API already answered 503): see whenReady.
+      enableOfflineQueue: false,
     });
   }
   if (!settings.url) throw new Error('Redis is not configured: set REDIS_URL or REDIS_ENDPOINT');
-  return new Redis(settings.url, { ...common, ...(settings.tls ? { tls: {} } : {}) });
+  return new Redis(settings.url, { ...common, enableOfflineQueue: false, ...(settings.tls ? { tls: {} } : {}) });
+}
+
+/**
+ * Waits (boundedly) for the client to be connected. With the offline queue off, a command sent while connecting
+ * would fail at once; one sent while Redis is down must fail fast rather than run late.
+ */
+export async function whenReady(client: Redis | Cluster, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return;
+  if (client.status === 'wait') client.connect().catch(() => undefined);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off('ready', onReady);
+      reject(new Error(`Redis not ready after ${timeoutMs} ms (status ${client.status})`));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    client.once('ready', onReady);
+  });
 }

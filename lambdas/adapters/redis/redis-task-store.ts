@@ -6,6 +6,7 @@ import type { TaskMessage } from '../../core/message';
 import type { CheckpointOutcome, ClaimOutcome, RegisterInput, RegisterOutcome, TaskStore } from '../../core/ports';
 import type { ExportResult, ImportResult, TaskKind, TaskRecord } from '../../core/task';
 import { ownerKeys, type OwnerKeys } from './keys';
+import { whenReady } from './redis-client';
 import { decodeRecord, encodeRecord } from './record-codec';
 import * as scripts from './scripts';
 
@@ -16,12 +17,15 @@ export interface RedisTaskStoreOptions {
   /** A worker that stops heartbeating loses its claim after this long. */
   leaseMs: number;
   keyPrefix?: string;
+  /** How long a call waits for a (re)connecting client before answering "unavailable". */
+  readyTimeoutMs?: number;
 }
 
 type Client = Redis | Cluster;
-type ScriptName = 'aftRegister' | 'aftAbandon' | 'aftMove' | 'aftCancel' | 'aftClaim' | 'aftCheckpoint' | 'aftComplete' | 'aftFail';
+type ScriptName = 'aftDropPointer' | 'aftRegister' | 'aftAbandon' | 'aftMove' | 'aftCancel' | 'aftClaim' | 'aftCheckpoint' | 'aftComplete' | 'aftFail';
 
 const SCRIPTS: Record<ScriptName, string> = {
+  aftDropPointer: scripts.DROP_POINTER,
   aftRegister: scripts.REGISTER,
   aftAbandon: scripts.ABANDON,
   aftMove: scripts.MOVE,
@@ -63,6 +67,7 @@ export class RedisTaskStore implements TaskStore {
   /** Redis errors become one clear "unavailable" error: the API answers 503, the worker retries. */
   private async guard<T>(op: () => Promise<T>): Promise<T> {
     try {
+      await whenReady(this.redis, this.options.readyTimeoutMs ?? 3000);
       return await op();
     } catch (error) {
       throw new UnavailableError('The task store is unavailable; try again shortly', error);
@@ -73,12 +78,13 @@ export class RedisTaskStore implements TaskStore {
     return [this.options.ttlSeconds, now, id];
   }
 
-  async register(input: RegisterInput): Promise<RegisterOutcome> {
+  async register(input: RegisterInput, attempt = 1): Promise<RegisterOutcome> {
     const { task, idempotencyKey, fingerprint, maxActive } = input;
     const k = this.keys(task.owner);
     const keys = this.taskKeys(task.owner, task.id, task.kind, task.type);
-    keys.push(idempotencyKey ? k.idempotency(idempotencyKey) : k.idempotency(''));
-    const fields = encodeRecord(task, { fingerprint, idem: idempotencyKey ? '1' : '0' });
+    const idemKey = k.idempotency(idempotencyKey ?? '');
+    keys.push(idemKey);
+    const fields = encodeRecord(task, { fingerprint, idemKey: idempotencyKey ? idemKey : '' });
     const [outcome, existingId] = await this.run<[string, string]>('aftRegister', keys, [
       ...this.common(task.id, task.createdAt),
       maxActive,
@@ -89,8 +95,13 @@ export class RedisTaskStore implements TaskStore {
     if (outcome === 'created') return { outcome, task };
     if (outcome === 'cap') return { outcome, retryAfterSeconds: 0 };
     const existing = await this.getRaw(task.owner, existingId);
-    // The other task ended between the script and this read: registering again will now succeed.
-    if (!existing) return this.register(input);
+    if (!existing) {
+      // The pointer outlived its task (it vanished between the script and this read): drop it, try once more.
+      if (attempt > 1) throw new UnavailableError('The task store changed under the request; try again');
+      const pointer = outcome === 'idempotent' ? idemKey : keys[1]!;
+      await this.run('aftDropPointer', [pointer], [existingId]);
+      return this.register(input, attempt + 1);
+    }
     if (outcome === 'idempotent') {
       return existing.fingerprint === fingerprint
         ? { outcome: 'idempotent', task: existing.task }
@@ -103,15 +114,17 @@ export class RedisTaskStore implements TaskStore {
     const raw = await this.getRaw(owner, id);
     if (!raw) return;
     const keys = this.taskKeys(owner, id, raw.task.kind, raw.task.type);
+    // The Idempotency-Key goes too, so the client's retry with it registers afresh.
+    if (raw.idemKey) keys.push(raw.idemKey);
     await this.run('aftAbandon', keys, this.common(id, Date.now()));
   }
 
-  private async getRaw(owner: string, id: string): Promise<{ task: TaskRecord; fingerprint: string } | null> {
+  private async getRaw(owner: string, id: string): Promise<{ task: TaskRecord; fingerprint: string; idemKey: string } | null> {
     const hash = await this.guard(() => this.redis.hgetall(this.keys(owner).record(id)));
     const task = decodeRecord(hash);
     // The owner field is checked too: the key already scopes by owner, this guards against key collisions.
     if (!task || task.owner !== owner) return null;
-    return { task, fingerprint: hash.fingerprint ?? '' };
+    return { task, fingerprint: hash.fingerprint ?? '', idemKey: hash.idemKey ?? '' };
   }
 
   async get(owner: string, id: string): Promise<TaskRecord | null> {

@@ -45,6 +45,12 @@ touch()
 return {'created', id}
 `;
 
+/** Compare-and-delete: drops a pointer only if it still names the given task. KEYS[1]=pointer ARGV[1]=id. */
+export const DROP_POINTER = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
 /** Removes a registration whose queue message could not be sent. */
 export const ABANDON = `${PRELUDE}
 release()

@@ -101,6 +101,12 @@ export class S3FileStore implements FileStore {
     return Buffer.from(await object.Body!.transformToByteArray());
   }
 
+  async readRange(key: string, start: number, end: number): Promise<Buffer> {
+    if (end <= start) return Buffer.alloc(0);
+    const object = await this.s3.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key, Range: `bytes=${start}-${end - 1}` }));
+    return Buffer.from(await object.Body!.transformToByteArray());
+  }
+
   async delete(key: string): Promise<void> {
     await this.s3.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: key }));
   }

@@ -8,6 +8,7 @@ import { PermanentTaskError, TaskCancelledError } from '../errors';
 import type { TaskMessage } from '../message';
 import type { TaskRecord } from '../task';
 import { runExport } from './run-export';
+import { runImport } from './run-import';
 import { TaskProgress } from './task-progress';
 
 export interface Delivery {
@@ -34,7 +35,7 @@ export async function runTask(deps: Deps, delivery: Delivery, options: RunTaskOp
   if (claim.outcome === 'busy') return { outcome: 'retry', detail: 'busy: another worker is running this task' };
 
   const { task, token } = claim;
-  const runner = options.runners?.[task.kind] ?? (task.kind === 'export' ? runExport : undefined);
+  const runner = options.runners?.[task.kind] ?? (task.kind === 'export' ? runExport : runImport);
   const progress = new TaskProgress(deps.store, deps.clock, task, token, options.progressIntervalMs);
   progress.start();
   try {

@@ -1,0 +1,60 @@
+/**
+ * An ImportSink that writes accepted rows as JSON Lines (one JSON object per line) to S3 at
+ * sinkKey(owner, taskId), through one streaming multipart upload. discard() aborts the upload: a failed or
+ * cancelled import leaves no object. This is the example sink: a team replaces it with its own database writer
+ * (same three methods; write() gets batches of rows, close() commits, discard() rolls back).
+ */
+import type { Writable } from 'node:stream';
+import { sinkKey } from '../core/object-keys';
+import type { ImportSink, ImportSinkContext } from './types';
+
+function drained(stream: Writable, failed: Promise<never>): Promise<unknown> {
+  return Promise.race([
+    new Promise<void>((resolve, reject) => {
+      const cleanup = () => {
+        stream.off('drain', onDrain);
+        stream.off('close', onClose);
+      };
+      const onDrain = () => {
+        cleanup();
+        resolve();
+      };
+      const onClose = () => {
+        cleanup();
+        reject(new Error('The JSON Lines upload was closed before it completed'));
+      };
+      stream.on('drain', onDrain);
+      stream.on('close', onClose);
+    }),
+    failed,
+  ]);
+}
+
+export function jsonlSink<R>(context: ImportSinkContext): ImportSink<R> {
+  if (!context.files) throw new Error('The JSON Lines sink needs the file store (ImportSinkContext.files)');
+  const upload = context.files.openUpload(sinkKey(context.owner, context.taskId), 'jsonl');
+  const failed = upload.done().then(
+    () => new Promise<never>(() => undefined),
+    (error) => Promise.reject(error),
+  );
+  failed.catch(() => undefined);
+  let ended = false;
+  return {
+    async write(rows) {
+      if (rows.length === 0) return;
+      let text = '';
+      for (const row of rows) text += `${JSON.stringify(row)}\n`;
+      if (!upload.stream.write(text)) await drained(upload.stream, failed);
+    },
+    async close() {
+      if (!ended) {
+        ended = true;
+        upload.stream.end();
+      }
+      await upload.done();
+    },
+    async discard() {
+      await upload.abort();
+    },
+  };
+}
