@@ -14,6 +14,8 @@ export interface LocalRedis {
   /** host:port for a cluster client. */
   endpoint: string;
   stop(): Promise<void>;
+  /** Kills the server (an outage); `restart` brings it back. */
+  kill(): Promise<void>;
   /** Restarts on the same port with the same cluster config (slots survive, data does not). */
   restart(): Promise<void>;
   isRunning(): boolean;
@@ -73,6 +75,7 @@ export async function startLocalRedis(options: { port?: number; binary?: string 
       await stop();
       rmSync(dir, { recursive: true, force: true });
     },
+    kill: stop,
     restart: async () => {
       await stop();
       await launch();
