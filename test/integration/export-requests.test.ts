@@ -76,6 +76,22 @@ describe('bad requests are refused with the field at fault and enqueue nothing',
 });
 
 describe('registration rules', () => {
+  it('lets exactly one of 100 concurrent registrations through; the rest get 409 with that task', async () => {
+    const api = apiClient(stack.url, 'carol');
+    // No worker runs in this file, so the first task stays active while the 100 requests land.
+    const responses = await Promise.all(Array.from({ length: 100 }, () => api.createExport({ type: 'orders', format: 'csv', params: { rows: 10 } })));
+    const accepted = responses.filter((r) => r.status === 202);
+    const conflicts = responses.filter((r) => r.status === 409);
+    expect(responses.filter((r) => r.status !== 202 && r.status !== 409).map((r) => r.body)).toEqual([]);
+    expect(accepted).toHaveLength(1);
+    expect(conflicts).toHaveLength(99);
+    for (const c of conflicts) {
+      expect(c.body.error.code).toBe('task_active');
+      expect(c.body.task.id).toBe(accepted[0]!.body.id);
+    }
+    expect(await queueDepth(stack.sqs, stack.queueUrl)).toBe(1);
+  });
+
   it('the same Idempotency-Key returns the same task (200) and enqueues once; another body with it is 409', async () => {
     const api = apiClient(stack.url, 'grace');
     const body = { type: 'orders', format: 'csv', params: { rows: 5 } };
