@@ -10,6 +10,6 @@ export default defineConfig({
     // Two cores here: more workers only fight over them.
     maxWorkers: 2,
     // Handlers log JSON to stdout; tests that read logs raise the level themselves.
-    env: { LOG_LEVEL: 'ERROR', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

@@ -17,6 +17,7 @@ import { ROUTES } from '../lambdas/api/routes';
 import type { Deps } from '../lambdas/core/deps';
 import type { RunTaskOptions } from '../lambdas/core/use-cases/run-task';
 import { buildDeps } from '../lambdas/runtime/container';
+import { loggedEvents } from '../lambdas/runtime/observability';
 import { configFromEnv, leaseMsFromEnv, tombstoneTtlFromEnv } from '../lambdas/runtime/env-config';
 import { makeHandler as makeWorker } from '../lambdas/worker/handler';
 import { createApiServer, type ApiLambda, type MountedRoute, type StaticSite } from './api-gateway-server';
@@ -133,6 +134,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       queueUrl: queue.QueueUrl!,
       tombstoneTtlSeconds: tombstoneTtlFromEnv(env),
       leaseMs: options.leaseMs ?? leaseMsFromEnv(env),
+      // No EventBridge locally: completion events are log lines {"message":"event", detailType, detail}.
+      events: loggedEvents(),
     });
     const getDeps = () => deps;
 

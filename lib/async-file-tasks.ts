@@ -15,6 +15,7 @@ import { runtimeEnvironment } from './runtime-environment';
 import { TaskAlarms } from './task-alarms';
 import { TaskApi } from './task-api';
 import { TaskCache } from './task-cache';
+import { TaskDashboard } from './task-dashboard';
 import { TaskFunctionFactory } from './task-function';
 import { grantAccess } from './task-grants';
 import { TaskQueues } from './task-queues';
@@ -43,6 +44,8 @@ export class AsyncFileTasks extends Construct {
   readonly worker: NodejsFunction;
   readonly workerEventSource: SqsEventSource;
   readonly alarms: TaskAlarms;
+  /** Throughput, errors, duration percentiles, queue depth and age, DLQ depth (docs/OPERATIONS.md). */
+  readonly dashboard: TaskDashboard;
 
   constructor(scope: Construct, id: string, props: AsyncFileTasksProps) {
     super(scope, id);
@@ -141,6 +144,16 @@ export class AsyncFileTasks extends Construct {
       ...(props.alarmTopic ? { topic: props.alarmTopic } : {}),
       ...(config.alarmEmail ? { email: config.alarmEmail } : {}),
       messageAgeThreshold: config.messageAgeAlarmThreshold,
+    });
+
+    this.dashboard = new TaskDashboard(this, 'Dashboard', {
+      serviceName: config.serviceName,
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      worker: this.worker,
+      apiFunctions: Object.values(this.apiFunctions),
+      httpApi: this.api.api,
+      alarms: [this.alarms.dlqNotEmpty, this.alarms.workerErrors, this.alarms.oldestMessageAge],
     });
   }
 }

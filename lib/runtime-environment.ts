@@ -3,6 +3,7 @@
  * (lambdas/). Names here must match what the runtime reads.
  */
 import type { ResolvedConfig } from './config';
+import { METRICS_NAMESPACE } from './task-dashboard';
 
 export interface RuntimeResources {
   /** `host:port` of the cache's primary endpoint. */
@@ -32,7 +33,7 @@ export function runtimeEnvironment(config: ResolvedConfig, resources: RuntimeRes
     OWNER_CLAIM: config.ownerClaim,
     LOG_LEVEL: config.logLevel,
     POWERTOOLS_SERVICE_NAME: config.serviceName,
-    POWERTOOLS_METRICS_NAMESPACE: 'AsyncFileTasks',
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
   };
   if (config.tenantClaim) env.TENANT_CLAIM = config.tenantClaim;
   return env;

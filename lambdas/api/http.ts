@@ -6,7 +6,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Deps } from '../core/deps';
 import { AppError, ConflictError, NotFoundError, PayloadTooLargeError, TooManyTasksError, UnavailableError, ValidationError } from '../core/errors';
-import { logger } from '../runtime/logger';
+import { logger, ownerForLog, taskLogKeys } from '../runtime/logger';
 import { ownerFromClaims } from './owner';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -25,11 +25,18 @@ export interface ApiRequest {
 /** Request bodies are small JSON documents; anything bigger is refused before parsing. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult => ({
-  statusCode,
-  headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
-  body: JSON.stringify(body),
-});
+/** The body each response was made from, so the access log can name the task without parsing JSON again. */
+const responseBodies = new WeakMap<ApiResult, unknown>();
+
+export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult => {
+  const result: ApiResult = {
+    statusCode,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  };
+  responseBodies.set(result, body);
+  return result;
+};
 
 export const noContent = (): ApiResult => ({ statusCode: 204, headers: { 'cache-control': 'no-store' } });
 
@@ -73,26 +80,80 @@ function traceIdOf(headers: Record<string, string>): string | null {
 
 export type Route = (request: ApiRequest, deps: Deps) => Promise<ApiResult>;
 
-/** Wraps a route into a Lambda handler; `getDeps` is the composition root (AWS env or the local stack). */
+interface TaskLike {
+  id: string;
+  kind: string;
+  type: string;
+  traceId: string;
+}
+
+const isTask = (value: unknown): value is TaskLike =>
+  !!value && typeof value === 'object' && ['id', 'kind', 'type', 'traceId'].every((k) => typeof (value as Record<string, unknown>)[k] === 'string');
+
+/** The task a response is about: the view it returns, or the one a 409 carries. */
+function taskOfResponse(result: ApiResult, error: unknown): TaskLike | null {
+  const body = responseBodies.get(result);
+  if (isTask(body)) return body;
+  if (error instanceof ConflictError && isTask(error.task)) return error.task;
+  return null;
+}
+
+/**
+ * Wraps a route into a Lambda handler; `getDeps` is the composition root (AWS env or the local stack or a test).
+ * Every request ends with one access line, "request handled": method, route, status, durationMs, and the task's
+ * keys once the route knows the task (taskId, owner as LOG_OWNER says, kind, type, traceId). The metrics the use
+ * case recorded are flushed once per invocation.
+ */
 export function apiHandler(getDeps: () => Deps, route: Route) {
   return middy<ApiEvent, ApiResult>().handler(async (event) => {
+    const started = Date.now();
+    const headers = lowerCaseHeaders(event.headers);
+    const requestTraceId = traceIdOf(headers);
+    const owner = ownerFromClaims(event.requestContext?.authorizer?.jwt?.claims);
+    const pathId = event.pathParameters?.id;
+    const keys = {
+      method: event.requestContext?.http?.method,
+      route: event.routeKey,
+      ...(owner ? { owner: ownerForLog(owner) } : {}),
+      ...(pathId ? { taskId: pathId } : {}),
+      ...(requestTraceId ? { traceId: requestTraceId } : {}),
+    };
+    let deps: Deps | undefined;
+    let result: ApiResult;
+    let failure: unknown;
     try {
-      const owner = ownerFromClaims(event.requestContext?.authorizer?.jwt?.claims);
-      if (!owner) return json(401, errorBody('unauthenticated', 'No authenticated owner in the request'));
-      const headers = lowerCaseHeaders(event.headers);
-      const request: ApiRequest = {
-        owner,
-        body: parseBody(event),
-        path: (event.pathParameters ?? {}) as Record<string, string>,
-        query: (event.queryStringParameters ?? {}) as Record<string, string>,
-        headers,
-        traceId: traceIdOf(headers),
-      };
-      return await route(request, getDeps());
+      if (!owner) {
+        result = json(401, errorBody('unauthenticated', 'No authenticated owner in the request'));
+      } else {
+        const request: ApiRequest = {
+          owner,
+          body: parseBody(event),
+          path: (event.pathParameters ?? {}) as Record<string, string>,
+          query: (event.queryStringParameters ?? {}) as Record<string, string>,
+          headers,
+          traceId: requestTraceId,
+        };
+        deps = getDeps();
+        result = await route(request, deps);
+      }
     } catch (error) {
-      if (!(error instanceof AppError)) logger.error('Unhandled API error', { error: error as Error });
-      else if (error instanceof UnavailableError) logger.warn('Dependency unavailable', { error: (error.cause ?? error) as Error });
-      return errorResponse(error);
+      failure = error;
+      if (!(error instanceof AppError)) logger.error('Unhandled API error', { ...keys, error: error as Error });
+      else if (error instanceof UnavailableError) logger.warn('Dependency unavailable', { ...keys, error: (error.cause ?? error) as Error });
+      result = errorResponse(error);
     }
+    const task = taskOfResponse(result, failure);
+    logger.info('request handled', {
+      ...keys,
+      ...(task ? taskLogKeys({ id: task.id, owner, kind: task.kind, type: task.type, traceId: task.traceId }) : {}),
+      status: result.statusCode,
+      durationMs: Date.now() - started,
+    });
+    try {
+      deps?.metrics.flush();
+    } catch (error) {
+      logger.warn('Metrics not flushed', { ...keys, error: error as Error });
+    }
+    return result;
   });
 }

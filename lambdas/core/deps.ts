@@ -1,6 +1,6 @@
 /** Everything a use case may need, injected by the composition root (AWS or the local stack or a test). */
 import type { CoreConfig } from './config';
-import type { Clock, FileStore, IdGenerator, TaskQueue, TaskStore } from './ports';
+import type { Clock, FileStore, IdGenerator, TaskEvents, TaskMetrics, TaskQueue, TaskStore } from './ports';
 
 export interface Deps {
   store: TaskStore;
@@ -9,4 +9,8 @@ export interface Deps {
   clock: Clock;
   ids: IdGenerator;
   config: CoreConfig;
+  /** Completion events (Task Succeeded / Failed / Cancelled). */
+  events: TaskEvents;
+  /** Counters and timings, published once per invocation by the handler. */
+  metrics: TaskMetrics;
 }

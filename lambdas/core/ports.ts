@@ -1,6 +1,6 @@
 /** The small interfaces the core needs from the outside world. Adapters implement them. */
 import type { Readable, Writable } from 'node:stream';
-import type { ExportResult, FileFormat, ImportResult, TaskKind, TaskRecord } from './task';
+import type { ExportResult, FileFormat, ImportResult, TaskKind, TaskRecord, TaskView } from './task';
 import type { TaskMessage } from './message';
 
 export type RegisterOutcome =
@@ -91,4 +91,55 @@ export interface Clock {
 export interface IdGenerator {
   taskId(): string;
   traceId(): string;
+}
+
+/** Completion events for the teams that integrate the service (EventBridge in AWS, a log line locally). */
+export type TaskEventType = 'Task Succeeded' | 'Task Failed' | 'Task Cancelled';
+
+/** The task view minus its URLs (they are short-lived and owner-only), plus the owner it belongs to. */
+export type TaskEventDetail = Omit<TaskView, 'url' | 'result'> & {
+  owner: string;
+  result:
+    | { rows: number; bytes: number; sheets: number }
+    | { total: number; imported: number; rejected: number; dryRun: boolean }
+    | null;
+};
+
+export interface TaskEvents {
+  /** Best effort: a failure to publish must never fail the task (callers ignore rejections; adapters log them). */
+  publish(detailType: TaskEventType, detail: TaskEventDetail): Promise<void>;
+}
+
+/** Metric names and their units: the operators' contract (docs/OPERATIONS.md, the dashboard in lib/). */
+export const METRIC_UNITS = {
+  TasksRegistered: 'Count',
+  TasksSucceeded: 'Count',
+  TasksFailed: 'Count',
+  TasksCancelled: 'Count',
+  /** A transient failure that SQS will deliver again (not a final failure). */
+  TaskRetries: 'Count',
+  /** A failure on the last receive: the message goes to the dead-letter queue. */
+  DlqArrivals: 'Count',
+  RowsProduced: 'Count',
+  BytesProduced: 'Bytes',
+  RowsImported: 'Count',
+  RowsRejected: 'Count',
+  /** Claim to finish, in the worker. */
+  TaskDuration: 'Milliseconds',
+  /** Enqueue to the first claim. */
+  QueueWait: 'Milliseconds',
+} as const;
+
+export type MetricName = keyof typeof METRIC_UNITS;
+
+export interface MetricDimensions {
+  kind: TaskKind;
+  type: string;
+}
+
+export interface TaskMetrics {
+  /** Records a value; nothing leaves the process until flush(). */
+  add(name: MetricName, value: number, dimensions: MetricDimensions): void;
+  /** Publishes what this invocation recorded (handlers call it once per invocation). */
+  flush(): void;
 }

@@ -12,8 +12,9 @@ import { S3FileStore } from '../adapters/s3/s3-file-store';
 import { SqsTaskQueue } from '../adapters/sqs/sqs-task-queue';
 import type { CoreConfig } from '../core/config';
 import type { Deps } from '../core/deps';
-import type { IdGenerator } from '../core/ports';
+import type { IdGenerator, TaskEvents, TaskMetrics } from '../core/ports';
 import { configFromEnv, leaseMsFromEnv, tombstoneTtlFromEnv } from './env-config';
+import { guardedEvents, loggedEvents, metricsFromEnv } from './observability';
 
 export interface ContainerSettings {
   config: CoreConfig;
@@ -25,6 +26,10 @@ export interface ContainerSettings {
   tombstoneTtlSeconds: number;
   /** A worker that stops heartbeating loses its claim after this long. */
   leaseMs?: number;
+  /** Completion events; default: logged as `{"message":"event", detailType, detail}` lines (the local stack's). */
+  events?: TaskEvents;
+  /** Default: EMF through Powertools Metrics (namespace POWERTOOLS_METRICS_NAMESPACE). */
+  metrics?: TaskMetrics;
 }
 
 /** X-Ray style trace ids, so the API's id can be followed into the worker's logs. */
@@ -50,6 +55,8 @@ export function buildDeps(settings: ContainerSettings): Deps {
     }),
     clock: { now: () => Date.now() },
     ids,
+    events: guardedEvents(settings.events ?? loggedEvents()),
+    metrics: settings.metrics ?? metricsFromEnv(),
   };
 }
 
@@ -61,8 +68,12 @@ function required(name: string): string {
 
 let cached: Deps | undefined;
 
-/** The Lambda runtime's dependencies, from the environment the CDK construct sets. */
-export function depsFromEnv(): Deps {
+/**
+ * The Lambda runtime's dependencies, from the environment the CDK construct sets. Completion events are only
+ * logged here: the handlers that publish them (worker, cancel, delete) use `publishingDepsFromEnv`
+ * (runtime/publishing-container.ts), so the EventBridge client stays out of the other API bundles.
+ */
+export function depsFromEnv(events?: TaskEvents): Deps {
   if (cached) return cached;
   const endpoint = process.env.AWS_ENDPOINT_URL; // only set by local tooling
   cached = buildDeps({
@@ -78,6 +89,7 @@ export function depsFromEnv(): Deps {
     queueUrl: required('QUEUE_URL'),
     tombstoneTtlSeconds: tombstoneTtlFromEnv(),
     leaseMs: leaseMsFromEnv(),
+    ...(events ? { events } : {}),
   });
   return cached;
 }

@@ -1,37 +1,59 @@
 /**
  * SQS-triggered worker. Records run one after another (exports are memory-heavy; concurrency comes from the
  * event source's maxConcurrency). Failed records are reported individually so the rest of the batch is deleted.
+ * Every line about a record carries taskId, owner (LOG_OWNER), kind, type, attempt and traceId; the metrics the
+ * use case recorded are flushed once per invocation.
  */
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Deps } from '../core/deps';
 import { parseMessage } from '../core/message';
+import { count } from '../core/use-cases/task-events';
 import { runTask, type RunTaskOptions } from '../core/use-cases/run-task';
-import { depsFromEnv } from '../runtime/container';
-import { logger } from '../runtime/logger';
+import { logger, taskLogKeys } from '../runtime/logger';
+import { publishingDepsFromEnv } from '../runtime/publishing-container';
 
-export function makeHandler(getDeps: () => Deps = depsFromEnv, options: RunTaskOptions = {}) {
+export function makeHandler(getDeps: () => Deps = publishingDepsFromEnv, options: RunTaskOptions = {}) {
   return middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-    for (const record of event.Records) {
-      let message;
-      try {
-        message = parseMessage(record.body);
-      } catch (error) {
-        // A message nobody can read would only fail again: log it for the operator and let it go.
-        logger.error('Discarding an unreadable queue message', { messageId: record.messageId, reason: (error as Error).message });
-        continue;
-      }
-      const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
-      const context = { taskId: message.taskId, kind: message.kind, type: message.type, attempt: receiveCount, traceId: message.traceId };
-      try {
-        const result = await runTask(getDeps(), { message, receiveCount }, options);
-        logger.info('Task delivery handled', { ...context, ...result });
-        if (result.outcome === 'retry') batchItemFailures.push({ itemIdentifier: record.messageId });
-      } catch (error) {
-        // The claim itself failed (Redis down): SQS delivers it again.
-        logger.warn('Task delivery failed; it will be retried', { ...context, error: error as Error });
+    let deps: Deps | undefined;
+    try {
+      for (const record of event.Records) {
+        let message;
+        try {
+          message = parseMessage(record.body);
+        } catch (error) {
+          // A message nobody can read would only fail again: log it for the operator and let it go.
+          logger.error('Discarding an unreadable queue message', { messageId: record.messageId, reason: (error as Error).message });
+          continue;
+        }
+        const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
+        const context = { ...taskLogKeys(message, receiveCount), messageId: record.messageId };
+        let retry = false;
+        try {
+          deps = getDeps();
+          logger.info('Task delivery received', { ...context, requestedAt: message.requestedAt });
+          const result = await runTask(deps, { message, receiveCount }, options);
+          retry = result.outcome === 'retry';
+          logger.info('Task delivery handled', { ...context, ...result });
+        } catch (error) {
+          // The claim itself failed (Redis down): SQS delivers it again.
+          retry = true;
+          logger.warn('Task delivery failed; it will be retried', { ...context, error: error as Error });
+        }
+        if (!retry) continue;
         batchItemFailures.push({ itemIdentifier: record.messageId });
+        // On the last receive SQS moves the message to the dead-letter queue instead of delivering it again.
+        if (deps && receiveCount >= deps.config.maxReceiveCount) {
+          count(deps, 'DlqArrivals', 1, message);
+          logger.error('Task message goes to the dead-letter queue', { ...context, maxReceiveCount: deps.config.maxReceiveCount });
+        }
+      }
+    } finally {
+      try {
+        deps?.metrics.flush();
+      } catch (error) {
+        logger.warn('Metrics not flushed', { error: error as Error });
       }
     }
     return { batchItemFailures };

@@ -86,6 +86,12 @@ describe('function bundles', () => {
     for (const b of api) expect(includesPackage(b, 'exceljs'), b.description).toBe(false);
   });
 
+  it('bundle the EventBridge client only into the functions that publish completion events', () => {
+    const publishes = (b: Bundle) => /worker|POST \/v1\/tasks\/\{id\}\/cancel|DELETE \/v1\/tasks\/\{id\}/.test(b.description);
+    expect(bundles.filter(publishes)).toHaveLength(3);
+    for (const b of bundles) expect(includesPackage(b, '@aws-sdk/client-eventbridge'), b.description).toBe(publishes(b));
+  });
+
   it('put exceljs in the worker, which builds xlsx files', () => {
     const worker = bundles.find((b) => b.description.includes('worker'))!;
     expect(includesPackage(worker, 'exceljs')).toBe(true);

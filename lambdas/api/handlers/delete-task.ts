@@ -1,8 +1,8 @@
 import { clearTask } from '../../core/use-cases/cancel-task';
-import { depsFromEnv } from '../../runtime/container';
+import { publishingDepsFromEnv } from '../../runtime/publishing-container';
 import { apiHandler, noContent } from '../http';
 
-export const makeHandler = (getDeps = depsFromEnv) =>
+export const makeHandler = (getDeps = publishingDepsFromEnv) =>
   apiHandler(getDeps, async (request, deps) => {
     await clearTask(deps, request.owner, request.path.id ?? '');
     return noContent();

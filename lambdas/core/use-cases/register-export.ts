@@ -9,6 +9,7 @@ import { messageFor } from '../message';
 import type { TaskRecord, TaskView } from '../task';
 import { parseOrThrow } from '../zod-errors';
 import { presentTask } from './present-task';
+import { count } from './task-events';
 
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
@@ -94,5 +95,6 @@ export async function registerExport(deps: Deps, input: RegisterExportInput): Pr
     await deps.store.abandon(task.owner, task.id).catch(() => undefined);
     throw error;
   }
+  count(deps, 'TasksRegistered', 1, task);
   return { outcome: 'created', task: await presentTask(task, deps.files, deps.config) };
 }

@@ -14,6 +14,7 @@ import type { PresignedUpload } from '../ports';
 import type { FileFormat, TaskRecord, TaskView } from '../task';
 import { parseOrThrow } from '../zod-errors';
 import { presentTask } from './present-task';
+import { count } from './task-events';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from './register-export';
 
 const body = z
@@ -107,5 +108,6 @@ export async function registerImport(deps: Deps, input: RegisterImportInput): Pr
     case 'created':
       break;
   }
+  count(deps, 'TasksRegistered', 1, task);
   return { outcome: 'created', task: await withUpload(deps, task) };
 }
