@@ -1,17 +1,15 @@
 /** POST /v1/exports: validate, register (one active task per owner and type), enqueue. */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { findExportType } from '../../catalog/registry';
 import type { Deps } from '../deps';
-import { ConflictError, TooManyTasksError, ValidationError } from '../errors';
+import { ValidationError } from '../errors';
 import { cleanFileName } from '../file-name';
 import { messageFor } from '../message';
-import type { TaskRecord, TaskView } from '../task';
+import type { TaskView } from '../task';
 import { parseOrThrow } from '../zod-errors';
 import { presentTask } from './present-task';
+import { checkIdempotencyKey, newTaskRecord, registerTask } from './register-task';
 import { count } from './task-events';
-
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
 const body = z
   .object({
@@ -43,50 +41,16 @@ export async function registerExport(deps: Deps, input: RegisterExportInput): Pr
     throw new ValidationError('Unsupported format', [{ field: 'format', message: `"${type.name}" exports ${type.formats.join(', ')}` }]);
   }
   const params = parseOrThrow(type.params, request.params ?? {}, 'params', 'The export parameters are invalid') as Record<string, unknown>;
-  const idempotencyKey = input.idempotencyKey ?? null;
-  if (idempotencyKey !== null && (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
-    throw new ValidationError('Invalid Idempotency-Key', [{ field: 'Idempotency-Key', message: `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters` }]);
-  }
+  const idempotencyKey = checkIdempotencyKey(input.idempotencyKey);
 
-  const now = deps.clock.now();
-  const task: TaskRecord = {
-    id: deps.ids.taskId(),
-    owner: input.owner,
-    kind: 'export',
-    type: type.name,
-    format: request.format,
-    fileName: cleanFileName(request.fileName, `${type.defaultFileName}-${new Date(now).toISOString().slice(0, 10)}`, request.format),
-    params,
-    phase: 'queued',
-    message: null,
-    processed: 0,
-    total: type.count(params),
-    result: null,
-    attempts: 0,
-    createdAt: now,
-    startedAt: null,
-    finishedAt: null,
-    updatedAt: now,
-    traceId: input.traceId || deps.ids.traceId(),
-    objectKey: null,
-    upload: null,
-    dryRun: false,
-  };
-  const fingerprint = createHash('sha256').update(JSON.stringify([type.name, request.format, params, request.fileName ?? null])).digest('hex');
-  const registered = await deps.store.register({ task, idempotencyKey, fingerprint, maxActive: deps.config.maxActiveTasksPerOwner });
-
-  switch (registered.outcome) {
-    case 'idempotent':
-      return { outcome: 'idempotent', task: await presentTask(registered.task, deps.files, deps.config) };
-    case 'idempotency_mismatch':
-      throw new ConflictError('idempotency_key_reused', 'This Idempotency-Key was used for a different request', await presentTask(registered.task, deps.files, deps.config));
-    case 'conflict':
-      throw new ConflictError('task_active', `An export of type "${type.name}" is already in progress`, await presentTask(registered.task, deps.files, deps.config));
-    case 'cap':
-      throw new TooManyTasksError(deps.config.retryAfterSeconds, deps.config.maxActiveTasksPerOwner);
-    case 'created':
-      break;
-  }
+  const fileName = cleanFileName(request.fileName, `${type.defaultFileName}-${new Date(deps.clock.now()).toISOString().slice(0, 10)}`, request.format);
+  const task = newTaskRecord(
+    deps,
+    { id: deps.ids.taskId(), owner: input.owner, kind: 'export', type: type.name, format: request.format, fileName, params, phase: 'queued', total: type.count(params), upload: null, dryRun: false },
+    input.traceId,
+  );
+  const registered = await registerTask(deps, task, idempotencyKey, [type.name, request.format, params, request.fileName ?? null]);
+  if (registered.outcome === 'idempotent') return { outcome: 'idempotent', task: await presentTask(registered.task, deps.files, deps.config) };
 
   try {
     await deps.queue.send(messageFor(task));

@@ -3,11 +3,10 @@
  * task per owner and type, the owner's cap, Idempotency-Key), and hand out a presigned PUT bound to the declared
  * size. Nothing is enqueued until POST /v1/tasks/{id}/start.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { findImportType } from '../../catalog/registry';
 import type { Deps } from '../deps';
-import { ConflictError, PayloadTooLargeError, TooManyTasksError, ValidationError } from '../errors';
+import { PayloadTooLargeError, ValidationError } from '../errors';
 import { cleanFileName } from '../file-name';
 import { uploadKey } from '../object-keys';
 import type { PresignedUpload } from '../ports';
@@ -15,7 +14,7 @@ import type { FileFormat, TaskRecord, TaskView } from '../task';
 import { parseOrThrow } from '../zod-errors';
 import { presentTask } from './present-task';
 import { count } from './task-events';
-import { MAX_IDEMPOTENCY_KEY_LENGTH } from './register-export';
+import { checkIdempotencyKey, newTaskRecord, registerTask } from './register-task';
 
 const body = z
   .object({
@@ -60,54 +59,31 @@ export async function registerImport(deps: Deps, input: RegisterImportInput): Pr
   if (request.size > deps.config.importMaxBytes) {
     throw new PayloadTooLargeError(`The file is ${request.size} bytes; imports accept at most ${deps.config.importMaxBytes} bytes`, 'size');
   }
-  const idempotencyKey = input.idempotencyKey ?? null;
-  if (idempotencyKey !== null && (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
-    throw new ValidationError('Invalid Idempotency-Key', [{ field: 'Idempotency-Key', message: `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters` }]);
-  }
+  const idempotencyKey = checkIdempotencyKey(input.idempotencyKey);
 
-  const now = deps.clock.now();
   const id = deps.ids.taskId();
   const format = guessFormat(request.fileName);
   const dryRun = request.dryRun ?? false;
-  const task: TaskRecord = {
-    id,
-    owner: input.owner,
-    kind: 'import',
-    type: type.name,
-    format,
-    fileName: cleanFileName(request.fileName, type.name, format),
-    params: {},
-    phase: 'awaiting_upload',
-    message: null,
-    processed: 0,
-    total: null,
-    result: null,
-    attempts: 0,
-    createdAt: now,
-    startedAt: null,
-    finishedAt: null,
-    updatedAt: now,
-    traceId: input.traceId || deps.ids.traceId(),
-    objectKey: null,
-    // The key is ours: the user's file name never reaches S3.
-    upload: { key: uploadKey(input.owner, id), size: request.size },
-    dryRun,
-  };
-  const fingerprint = createHash('sha256').update(JSON.stringify(['import', type.name, request.fileName, request.size, dryRun])).digest('hex');
-  const registered = await deps.store.register({ task, idempotencyKey, fingerprint, maxActive: deps.config.maxActiveTasksPerOwner });
-
-  switch (registered.outcome) {
-    case 'idempotent':
-      return { outcome: 'idempotent', task: await withUpload(deps, registered.task) };
-    case 'idempotency_mismatch':
-      throw new ConflictError('idempotency_key_reused', 'This Idempotency-Key was used for a different request', await presentTask(registered.task, deps.files, deps.config));
-    case 'conflict':
-      throw new ConflictError('task_active', `An import of type "${type.name}" is already in progress`, await presentTask(registered.task, deps.files, deps.config));
-    case 'cap':
-      throw new TooManyTasksError(deps.config.retryAfterSeconds, deps.config.maxActiveTasksPerOwner);
-    case 'created':
-      break;
-  }
+  const task = newTaskRecord(
+    deps,
+    {
+      id,
+      owner: input.owner,
+      kind: 'import',
+      type: type.name,
+      format,
+      fileName: cleanFileName(request.fileName, type.name, format),
+      params: {},
+      phase: 'awaiting_upload',
+      total: null,
+      // The key is ours: the user's file name never reaches S3.
+      upload: { key: uploadKey(input.owner, id), size: request.size },
+      dryRun,
+    },
+    input.traceId,
+  );
+  const registered = await registerTask(deps, task, idempotencyKey, ['import', type.name, request.fileName, request.size, dryRun]);
+  if (registered.outcome === 'idempotent') return { outcome: 'idempotent', task: await withUpload(deps, registered.task) };
   count(deps, 'TasksRegistered', 1, task);
   return { outcome: 'created', task: await withUpload(deps, task) };
 }
