@@ -3,7 +3,7 @@
  * `{ name, email, phone?, countryCode?, birthDate? }` written by the JSON Lines sink; replace the sink with a
  * writer of your own to load them into a database.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatIsoDate } from '../formats/cell-format';
 import { jsonlSink } from './jsonl-sink';
 import type { ImportColumn, ImportType } from './types';

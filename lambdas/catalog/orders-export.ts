@@ -2,7 +2,7 @@
  * `orders`: deterministic synthetic orders. The same parameters always give the same rows, so the demo,
  * the tests and the benchmarks can compare a downloaded file with the generator.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CellValue, Column, ExportType } from './types';
 
 export const ORDER_STATUSES = ['pending', 'paid', 'shipped', 'delivered', 'refunded', 'cancelled'] as const;

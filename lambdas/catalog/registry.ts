@@ -1,5 +1,5 @@
 /** The catalog: every export and import type the service offers. Add a type: write its file, list it here. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { contactsImport } from './contacts-import';
 import { ordersExport } from './orders-export';
 import type { AnyExportType, AnyImportType } from './types';

@@ -1,5 +1,5 @@
 /** GET /v1/tasks/{id}, /v1/tasks/current, /v1/tasks: always scoped to the caller. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deps } from '../deps';
 import { NotFoundError } from '../errors';
 import type { TaskView } from '../task';

@@ -1,5 +1,5 @@
 /** POST /v1/exports: validate, register (one active task per owner and type), enqueue. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { findExportType } from '../../catalog/registry';
 import type { Deps } from '../deps';
 import { ValidationError } from '../errors';

@@ -3,7 +3,7 @@
  * task per owner and type, the owner's cap, Idempotency-Key), and hand out a presigned PUT bound to the declared
  * size. Nothing is enqueued until POST /v1/tasks/{id}/start.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { findImportType } from '../../catalog/registry';
 import type { Deps } from '../deps';
 import { PayloadTooLargeError, ValidationError } from '../errors';
