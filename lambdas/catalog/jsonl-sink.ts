@@ -5,11 +5,12 @@
  * (same three methods; write() gets batches of rows, close() commits, discard() rolls back).
  */
 import type { Writable } from 'node:stream';
+import { FailureSignal } from '../core/failure-signal';
 import { sinkKey } from '../core/object-keys';
 import type { ImportSink, ImportSinkContext } from './types';
 
-function drained(stream: Writable, failed: Promise<never>): Promise<unknown> {
-  return Promise.race([
+function drained(stream: Writable, failed: FailureSignal): Promise<unknown> {
+  return failed.guard(
     new Promise<void>((resolve, reject) => {
       const cleanup = () => {
         stream.off('drain', onDrain);
@@ -26,18 +27,13 @@ function drained(stream: Writable, failed: Promise<never>): Promise<unknown> {
       stream.on('drain', onDrain);
       stream.on('close', onClose);
     }),
-    failed,
-  ]);
+  );
 }
 
 export function jsonlSink<R>(context: ImportSinkContext): ImportSink<R> {
   if (!context.files) throw new Error('The JSON Lines sink needs the file store (ImportSinkContext.files)');
   const upload = context.files.openUpload(sinkKey(context.owner, context.taskId), 'jsonl');
-  const failed = upload.done().then(
-    () => new Promise<never>(() => undefined),
-    (error) => Promise.reject(error),
-  );
-  failed.catch(() => undefined);
+  const failed = FailureSignal.of(upload.done());
   let ended = false;
   return {
     async write(rows) {

@@ -7,6 +7,7 @@
  * Both go through the export writers (createTableWriter), with CSV formula neutralisation on.
  */
 import type { CellValue, Column } from '../catalog/types';
+import { FailureSignal } from '../core/failure-signal';
 import type { FileStore, UploadSink } from '../core/ports';
 import type { FileFormat } from '../core/task';
 import { createTableWriter, type TableWriter } from './index';
@@ -72,23 +73,19 @@ export function createErrorReport(options: ErrorReportOptions): ErrorReport {
   const width = options.headers.length;
   let upload: UploadSink | null = null;
   let writer: TableWriter | null = null;
-  let uploadFailed: Promise<never> | null = null;
+  let uploadFailed: FailureSignal | null = null;
   let finished = false;
 
   const open = (): TableWriter => {
     upload = files.openUpload(key, format);
-    uploadFailed = upload.done().then(
-      () => new Promise<never>(() => undefined),
-      (error) => Promise.reject(error),
-    );
-    uploadFailed.catch(() => undefined);
+    uploadFailed = FailureSignal.of(upload.done());
     writer = createTableWriter(format, upload.stream, columns, { neutraliseFormulas: true, sheetName: 'Rejected rows' });
     return writer;
   };
 
   const write = async (row: CellValue[]): Promise<void> => {
     const w = writer ?? open();
-    if (!w.write(row)) await Promise.race([w.drained(), uploadFailed!]);
+    if (!w.write(row)) await uploadFailed!.guard(w.drained());
   };
 
   return {
@@ -104,7 +101,7 @@ export function createErrorReport(options: ErrorReportOptions): ErrorReport {
     },
     async finish() {
       if (!writer || !upload) return null;
-      await Promise.race([writer.finish(), uploadFailed!]);
+      await uploadFailed!.guard(writer.finish());
       await (upload as UploadSink).done();
       finished = true;
       return key;

@@ -9,6 +9,7 @@
 import { Transform, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { PermanentTaskError } from '../core/errors';
+import { FailureSignal } from '../core/failure-signal';
 import { formatMegabytes, type RawCell, type SourceRow } from './import-limits';
 
 const READER_OPTIONS = {
@@ -90,19 +91,17 @@ function countInflatedBytes(reader: ExcelJS.stream.xlsx.WorkbookReader, budget: 
 export function readXlsxRows(input: Readable, maxUncompressedBytes: number): AsyncIterable<SourceRow> {
   return (async function* () {
     let inputError: Error | null = null;
-    let rejectInput: (error: Error) => void = () => undefined;
-    // exceljs pipes the input into unzipper, and pipe() does not forward errors: without this race a failed
+    // exceljs pipes the input into unzipper, and pipe() does not forward errors: without this signal a failed
     // download would leave the parse waiting forever.
-    const inputFailed = new Promise<never>((_, reject) => (rejectInput = reject));
-    inputFailed.catch(() => undefined);
+    const inputFailed = new FailureSignal();
     input.on('error', (error) => {
       inputError = error;
-      rejectInput(error);
+      inputFailed.fail(error);
     });
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, READER_OPTIONS);
     countInflatedBytes(reader, new ByteBudget(maxUncompressedBytes));
     const sheets = reader[Symbol.asyncIterator]();
-    const next = async <T>(iterator: AsyncIterator<T>): Promise<IteratorResult<T>> => Promise.race([iterator.next(), inputFailed]);
+    const next = <T>(iterator: AsyncIterator<T>): Promise<IteratorResult<T>> => inputFailed.guard(iterator.next());
     try {
       const first = await next(sheets);
       if (first.done) throw new PermanentTaskError('The xlsx file has no worksheet');

@@ -4,6 +4,7 @@ import type { CellValue } from '../../catalog/types';
 import { createTableWriter } from '../../formats';
 import type { Deps } from '../deps';
 import { PermanentTaskError } from '../errors';
+import { FailureSignal } from '../failure-signal';
 import { exportKey } from '../object-keys';
 import type { TaskRecord } from '../task';
 import { fieldErrors } from '../zod-errors';
@@ -26,11 +27,7 @@ export async function runExport(deps: Deps, task: TaskRecord, token: string, pro
 
   const key = exportKey(task.owner, task.id, task.format);
   const upload = deps.files.openUpload(key, task.format);
-  const uploadFailed = upload.done().then(
-    () => new Promise<never>(() => undefined),
-    (error) => Promise.reject(error),
-  );
-  uploadFailed.catch(() => undefined);
+  const uploadFailed = FailureSignal.of(upload.done());
   const abort = new AbortController();
   let sheets = 1;
   let sinceYield = 0;
@@ -38,7 +35,7 @@ export async function runExport(deps: Deps, task: TaskRecord, token: string, pro
     const writer = createTableWriter(task.format, upload.stream, type.columns, { neutraliseFormulas: !type.allowFormulas });
     // Returns a promise only when the writer wants the producer to wait (flat memory), never past a failed upload.
     const push = (row: CellValue[]): Promise<unknown> | null => {
-      let wait: Promise<unknown> | null = writer.write(row) ? null : Promise.race([writer.drained(), uploadFailed]);
+      let wait: Promise<unknown> | null = writer.write(row) ? null : uploadFailed.guard(writer.drained());
       // Let timers run now and then (the heartbeat, and in the local stack the API) even when nothing waits.
       if (!wait && ++sinceYield >= YIELD_EVERY_ROWS) wait = yieldToEventLoop();
       if (wait) sinceYield = 0;
@@ -59,7 +56,7 @@ export async function runExport(deps: Deps, task: TaskRecord, token: string, pro
     } else {
       for await (const row of rows) await push(row);
     }
-    ({ sheets } = await Promise.race([writer.finish(), uploadFailed]));
+    ({ sheets } = await uploadFailed.guard(writer.finish()));
     const { bytes } = await upload.done();
     await progress.stop();
     const outcome = await deps.store.complete(task.owner, task.id, token, { rows: progress.processed, bytes, sheets }, key, deps.clock.now());
