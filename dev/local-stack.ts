@@ -124,7 +124,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     redis.on('error', () => undefined);
     cleanups.push(async () => redis.disconnect());
 
-    const env = { ...process.env, MAX_RECEIVE_COUNT: String(maxReceiveCount), ...options.env };
+    // fauxqs refuses request bodies over 11 MiB, so a presigned PUT above that fails locally: cap imports there
+    // by default so the API answers 413 up front instead (AWS takes the 50 MB default).
+    const env = { IMPORT_MAX_BYTES: String(11 * 1024 * 1024), ...process.env, MAX_RECEIVE_COUNT: String(maxReceiveCount), ...options.env };
     const deps = buildDeps({
       config: configFromEnv(env),
       redis,

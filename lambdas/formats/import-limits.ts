@@ -18,6 +18,12 @@ export interface ImportLimits {
   ratioCheckFromBytes: number;
   /** Entries in an xlsx's zip. */
   maxZipEntries: number;
+  /**
+   * Uncompressed size of the shared-strings part (what Excel writes). exceljs's streaming reader keeps the whole
+   * table in memory, about 4-10 times its XML size (benchmarks): past this a task fails clearly instead of the
+   * worker running out of memory. Files without shared strings (inline strings, CSV) are not affected.
+   */
+  maxSharedStringsBytes: number;
 }
 
 export const IMPORT_LIMITS: Readonly<ImportLimits> = {
@@ -28,6 +34,7 @@ export const IMPORT_LIMITS: Readonly<ImportLimits> = {
   maxCompressionRatio: 250,
   ratioCheckFromBytes: 1024 * 1024,
   maxZipEntries: 10_000,
+  maxSharedStringsBytes: 48 * 1024 * 1024,
 };
 
 /** A cell as read from an uploaded file: strings and numbers from csv and xlsx, booleans and Dates from xlsx. */

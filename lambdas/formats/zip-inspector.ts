@@ -25,7 +25,8 @@ export interface ZipSummary {
 /** Reads bytes [start, end) of the file. */
 export type RangeReader = (start: number, end: number) => Promise<Buffer>;
 
-export type ZipLimits = Pick<ImportLimits, 'maxUncompressedBytes' | 'maxCompressionRatio' | 'ratioCheckFromBytes' | 'maxZipEntries'>;
+export type ZipLimits = Pick<ImportLimits, 'maxUncompressedBytes' | 'maxCompressionRatio' | 'ratioCheckFromBytes' | 'maxZipEntries'> &
+  Partial<Pick<ImportLimits, 'maxSharedStringsBytes'>>;
 
 export const DAMAGED = 'The xlsx file is damaged or truncated';
 const EOCD = 0x06054b50;
@@ -136,6 +137,11 @@ export async function inspectZip(read: RangeReader, size: number, limits: ZipLim
     if (uncompressedSize > limits.ratioCheckFromBytes && uncompressedSize > Math.max(compressedSize, 1) * limits.maxCompressionRatio) {
       throw new PermanentTaskError(
         `The xlsx file looks like a zip bomb: its part "${name.slice(0, 100)}" would expand from ${formatCount(compressedSize)} bytes to ${formatMegabytes(uncompressedSize)}`,
+      );
+    }
+    if (limits.maxSharedStringsBytes !== undefined && name === 'xl/sharedStrings.xml' && uncompressedSize > limits.maxSharedStringsBytes) {
+      throw new PermanentTaskError(
+        `The xlsx file's shared-strings table is ${formatMegabytes(uncompressedSize)}; at most ${formatMegabytes(limits.maxSharedStringsBytes)} can be read. Split the file, or save it as CSV`,
       );
     }
     total += uncompressedSize;

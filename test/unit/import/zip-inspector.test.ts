@@ -45,6 +45,15 @@ describe('zip inspection', () => {
     );
   });
 
+  it('refuses a shared-strings table larger than exceljs can hold in the worker, naming the way out', async () => {
+    const file = zipArchive([storedPart('xl/workbook.xml', '<workbook/>'), await deflatedRepeat('xl/sharedStrings.xml', 3)]);
+    const limits = { ...IMPORT_LIMITS, maxSharedStringsBytes: 2 * 1024 * 1024, maxCompressionRatio: 1e9 };
+    await expect(inspect(file, limits)).rejects.toThrow("The xlsx file's shared-strings table is 3 MB; at most 2 MB can be read. Split the file, or save it as CSV");
+    // The same bytes as a worksheet are fine: only the shared-strings table is held in memory.
+    const inline = zipArchive([storedPart('xl/workbook.xml', '<workbook/>'), await deflatedRepeat('xl/worksheets/sheet1.xml', 3)]);
+    await expect(inspect(inline, limits)).resolves.toMatchObject({ entries: expect.any(Array) });
+  });
+
   it('refuses a zip that is not a workbook, and too many entries', async () => {
     await expect(inspect(zipArchive([storedPart('readme.txt', 'hello')]))).rejects.toThrow('The file is a zip archive but not an xlsx workbook');
     const many = zipArchive(Array.from({ length: 12 }, (_, i) => storedPart(`f${i}`, 'x')));
