@@ -43,6 +43,18 @@ export interface TaskFunctionOptions {
   readonly ephemeralStorageMb?: number;
 }
 
+/** Loaded by @aws-sdk/credential-provider-node through import() only when no earlier provider answers. */
+export const LAZY_CREDENTIAL_PROVIDERS = [
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-login',
+  '@aws-sdk/credential-provider-http',
+  '@aws-sdk/nested-clients',
+  '@aws-sdk/token-providers',
+];
+
 export class TaskFunctionFactory {
   constructor(
     private readonly scope: Construct,
@@ -87,8 +99,10 @@ export class TaskFunctionFactory {
         sourcesContent: false,
         // Bundle the pinned SDK v3 so the code runs against the version it was tested with.
         bundleAwsSDK: true,
-        // Nothing is external: each bundle holds only what its handler imports (API bundles never pull exceljs).
-        externalModules: [],
+        // Only the credential providers the SDK's default chain loads lazily, when the environment has no
+        // credentials: in Lambda the environment always has them, so these are never reached (and the runtime
+        // ships SDK v3 should one be). Everything else is bundled; API bundles never pull exceljs.
+        externalModules: LAZY_CREDENTIAL_PROVIDERS,
       },
     });
   }

@@ -21,7 +21,7 @@ export interface S3FileStoreOptions {
   uploadUrlTtlSeconds: number;
   /** Multipart part size; 5 MiB is S3's minimum and keeps memory low. */
   partSize?: number;
-  /** Parts uploaded at once. Memory ≈ partSize × queueSize. */
+  /** Parts uploaded at once (default 2: the producer, not S3, is the bottleneck). Memory ≈ partSize × queueSize. */
   queueSize?: number;
 }
 
@@ -73,7 +73,7 @@ export class S3FileStore implements FileStore {
       client: this.s3,
       params: { Bucket: this.options.bucket, Key: key, Body: body, ContentType: CONTENT_TYPES[format] },
       partSize: this.options.partSize ?? 5 * 1024 * 1024,
-      queueSize: this.options.queueSize ?? 4,
+      queueSize: this.options.queueSize ?? 2,
       // A failed part aborts the whole multipart upload: nothing half-written stays.
       leavePartsOnError: false,
     });
