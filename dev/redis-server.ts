@@ -23,7 +23,8 @@ export interface LocalRedis {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function startLocalRedis(options: { port?: number; binary?: string } = {}): Promise<LocalRedis> {
+export async function startLocalRedis(options: { port?: number; binary?: string; cluster?: boolean } = {}): Promise<LocalRedis> {
+  const cluster = options.cluster ?? true;
   const port = options.port ?? (await freePort());
   const binary = options.binary ?? process.env.REDIS_SERVER_BIN ?? 'redis-server';
   const dir = mkdtempSync(join(tmpdir(), 'aft-redis-'));
@@ -35,10 +36,14 @@ export async function startLocalRedis(options: { port?: number; binary?: string 
       [
         '--port', String(port),
         '--bind', '127.0.0.1',
-        '--cluster-enabled', 'yes',
-        '--cluster-config-file', join(dir, 'nodes.conf'),
-        // Without it the node announces an address ioredis cannot use and Cluster hangs.
-        '--cluster-announce-ip', '127.0.0.1',
+        ...(cluster
+          ? [
+              '--cluster-enabled', 'yes',
+              '--cluster-config-file', join(dir, 'nodes.conf'),
+              // Without it the node announces an address ioredis cannot use and Cluster hangs.
+              '--cluster-announce-ip', '127.0.0.1',
+            ]
+          : []),
         '--dir', dir,
         '--save', '',
         '--appendonly', 'no',
@@ -53,7 +58,7 @@ export async function startLocalRedis(options: { port?: number; binary?: string 
       proc.once('exit', (code) => reject(new Error(`${binary} exited with ${code}: ${stderr}`)));
     });
     child = proc;
-    await Promise.race([failed, waitForCluster(port)]);
+    await Promise.race([failed, waitForCluster(port, cluster)]);
   };
 
   await launch();
@@ -85,7 +90,7 @@ export async function startLocalRedis(options: { port?: number; binary?: string 
 }
 
 /** Gives the node every slot (first start) and waits until the cluster reports ok. */
-async function waitForCluster(port: number): Promise<void> {
+async function waitForCluster(port: number, cluster: boolean): Promise<void> {
   const deadline = Date.now() + 10_000;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -93,6 +98,7 @@ async function waitForCluster(port: number): Promise<void> {
     client.on('error', () => {});
     try {
       await client.connect();
+      if (!cluster) return;
       const info = String(await client.call('CLUSTER', 'INFO'));
       if (info.includes('cluster_slots_assigned:0')) await client.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
       if (info.includes('cluster_state:ok')) return;
