@@ -7,27 +7,11 @@
 import type { Writable } from 'node:stream';
 import { FailureSignal } from '../core/failure-signal';
 import { sinkKey } from '../core/object-keys';
+import { waitForDrain } from '../formats/wait-for-drain';
 import type { ImportSink, ImportSinkContext } from './types';
 
 function drained(stream: Writable, failed: FailureSignal): Promise<unknown> {
-  return failed.guard(
-    new Promise<void>((resolve, reject) => {
-      const cleanup = () => {
-        stream.off('drain', onDrain);
-        stream.off('close', onClose);
-      };
-      const onDrain = () => {
-        cleanup();
-        resolve();
-      };
-      const onClose = () => {
-        cleanup();
-        reject(new Error('The JSON Lines upload was closed before it completed'));
-      };
-      stream.on('drain', onDrain);
-      stream.on('close', onClose);
-    }),
-  );
+  return failed.guard(waitForDrain(stream, { closed: () => new Error('The JSON Lines upload was closed before it completed') }));
 }
 
 export function jsonlSink<R>(context: ImportSinkContext): ImportSink<R> {

@@ -8,6 +8,7 @@ import { finished } from 'node:stream/promises';
 import type { CellValue, Column, ColumnType } from '../catalog/types';
 import { formatIsoDate, formatIsoDateTime, isValidDate, looksLikeFormula } from './cell-format';
 import type { TableWriter } from './table-writer';
+import { waitForDrain } from './wait-for-drain';
 
 export interface CsvWriterOptions {
   /** Prefix the file with a UTF-8 byte order mark so Excel reads it as UTF-8. Default true. */
@@ -104,29 +105,8 @@ export function createCsvWriter(out: Writable, columns: readonly Column[], optio
       if (failure) return Promise.reject(failure);
       if (!blocked) return Promise.resolve();
       if (out.destroyed) return Promise.reject(closedEarly());
-      return new Promise<void>((resolve, reject) => {
-        const cleanup = (): void => {
-          out.off('drain', onDrain);
-          out.off('error', onError);
-          out.off('close', onClose);
-        };
-        const onDrain = (): void => {
-          cleanup();
-          resolve();
-        };
-        const onError = (error: Error): void => {
-          cleanup();
-          reject(error);
-        };
-        // A destroyed stream never drains: fail instead of hanging the export.
-        const onClose = (): void => {
-          cleanup();
-          reject(closedEarly());
-        };
-        out.on('drain', onDrain);
-        out.on('error', onError);
-        out.on('close', onClose);
-      });
+      // A destroyed stream never drains: fail instead of hanging the export.
+      return waitForDrain(out, { errorsFrom: [out], closed: closedEarly });
     },
 
     async finish() {

@@ -13,6 +13,7 @@ import { finished } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import type { CellValue, Column, ColumnType } from '../catalog/types';
 import { formatIsoDateTime, isValidDate, toUtcDay } from './cell-format';
+import { waitForDrain } from './wait-for-drain';
 import type { TableWriter } from './table-writer';
 
 export interface XlsxWriterOptions {
@@ -184,32 +185,11 @@ export function createXlsxWriter(out: Writable, columns: readonly Column[], opti
       while (!failure && full()) {
         const target: Pick<InternalWritable, 'once' | 'off'> =
           buffer !== undefined && needsDrain(buffer) ? buffer : (out as unknown as InternalWritable);
-        await new Promise<void>((resolve, reject) => {
-          const cleanup = (): void => {
-            target.off('drain', onDrain);
-            target.off('close', onClose);
-            out.off('error', onError);
-            out.off('close', onClose);
-            zip.off('error', onError);
-          };
-          const onDrain = (): void => {
-            cleanup();
-            resolve();
-          };
-          const onError = (error: Error): void => {
-            cleanup();
-            reject(error);
-          };
-          // Neither a destroyed output nor a closed sheet buffer will drain: fail instead of hanging.
-          const onClose = (): void => {
-            cleanup();
-            reject(failure ?? new Error('XLSX output was closed before the file was complete'));
-          };
-          target.once('drain', onDrain);
-          target.once('close', onClose);
-          out.once('error', onError);
-          out.once('close', onClose);
-          zip.once('error', onError);
+        // Neither a destroyed output nor a closed sheet buffer will drain: fail instead of hanging.
+        await waitForDrain(target, {
+          errorsFrom: [out, zip],
+          closesFrom: [out],
+          closed: () => failure ?? new Error('XLSX output was closed before the file was complete'),
         });
       }
       if (failure) throw failure;
