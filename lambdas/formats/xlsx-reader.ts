@@ -10,6 +10,7 @@ import { Transform, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { PermanentTaskError } from '../core/errors';
 import { FailureSignal } from '../core/failure-signal';
+import { spoolScope } from './xlsx-spool';
 import { formatMegabytes, type RawCell, type SourceRow } from './import-limits';
 
 const READER_OPTIONS = {
@@ -101,7 +102,8 @@ export function readXlsxRows(input: Readable, maxUncompressedBytes: number): Asy
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, READER_OPTIONS);
     countInflatedBytes(reader, new ByteBudget(maxUncompressedBytes));
     const sheets = reader[Symbol.asyncIterator]();
-    const next = <T>(iterator: AsyncIterator<T>): Promise<IteratorResult<T>> => inputFailed.guard(iterator.next());
+    const spool = spoolScope();
+    const next = <T>(iterator: AsyncIterator<T>): Promise<IteratorResult<T>> => inputFailed.guard(spool.run(() => iterator.next()));
     try {
       const first = await next(sheets);
       if (first.done) throw new PermanentTaskError('The xlsx file has no worksheet');
@@ -123,6 +125,7 @@ export function readXlsxRows(input: Readable, maxUncompressedBytes: number): Asy
       // Only the first sheet is read: stop the download and the unzip here.
       input.destroy();
       void sheets.return?.(undefined).catch(() => undefined);
+      await spool.cleanup();
     }
   })();
 }
