@@ -8,6 +8,7 @@ export function ownerFromClaims(claims: Record<string, string | number | boolean
   if (typeof subject !== 'string' || subject === '' || subject.length > 256) return null;
   if (!env.TENANT_CLAIM) return subject;
   const tenant = claims[env.TENANT_CLAIM];
-  if (typeof tenant !== 'string' || tenant === '' || tenant.length > 128) return null;
+  // A colon in the tenant would let "a:b" + "c" and "a" + "b:c" name the same owner.
+  if (typeof tenant !== 'string' || tenant === '' || tenant.length > 128 || tenant.includes(':')) return null;
   return `${tenant}:${subject}`;
 }

@@ -104,10 +104,11 @@ export function readXlsxRows(input: Readable, maxUncompressedBytes: number): Asy
     const sheets = reader[Symbol.asyncIterator]();
     const spool = spoolScope();
     const next = <T>(iterator: AsyncIterator<T>): Promise<IteratorResult<T>> => inputFailed.guard(spool.run(() => iterator.next()));
+    let rows: AsyncIterator<ExcelJS.Row> | undefined;
     try {
       const first = await next(sheets);
       if (first.done) throw new PermanentTaskError('The xlsx file has no worksheet');
-      const rows = (first.value as unknown as AsyncIterable<ExcelJS.Row>)[Symbol.asyncIterator]();
+      rows = (first.value as unknown as AsyncIterable<ExcelJS.Row>)[Symbol.asyncIterator]();
       for (;;) {
         const step = await next(rows);
         if (step.done) break;
@@ -122,9 +123,11 @@ export function readXlsxRows(input: Readable, maxUncompressedBytes: number): Asy
       if (error instanceof PermanentTaskError) throw error;
       throw new PermanentTaskError(`The xlsx file could not be read: ${(error as Error)?.message ?? String(error)}`);
     } finally {
-      // Only the first sheet is read: stop the download and the unzip here.
+      // Only the first sheet is read: stop the download and the unzip here. Returning the iterators closes the
+      // spooled sheet's read stream (its descriptor); bounded, since exceljs may be waiting on a dead stream.
       input.destroy();
-      void sheets.return?.(undefined).catch(() => undefined);
+      const closing = Promise.allSettled([rows?.return?.(), sheets.return?.(undefined)]);
+      await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
       await spool.cleanup();
     }
   })();
