@@ -16,9 +16,12 @@ function drained(stream: Writable, failed: FailureSignal): Promise<unknown> {
 
 export function jsonlSink<R>(context: ImportSinkContext): ImportSink<R> {
   if (!context.files) throw new Error('The JSON Lines sink needs the file store (ImportSinkContext.files)');
-  const upload = context.files.openUpload(sinkKey(context.owner, context.taskId), 'jsonl');
+  const files = context.files;
+  const key = sinkKey(context.owner, context.taskId);
+  const upload = files.openUpload(key, 'jsonl');
   const failed = FailureSignal.of(upload.done());
   let ended = false;
+  let committed = false;
   return {
     async write(rows) {
       if (rows.length === 0) return;
@@ -32,9 +35,12 @@ export function jsonlSink<R>(context: ImportSinkContext): ImportSink<R> {
         upload.stream.end();
       }
       await upload.done();
+      committed = true;
     },
     async discard() {
-      await upload.abort();
+      // After a commit the object is there: remove it (the rows are not imported after all).
+      if (committed) await files.delete(key);
+      else await upload.abort();
     },
   };
 }

@@ -50,7 +50,11 @@ export interface ImportSink<R> {
   write(rows: R[]): Promise<void>;
   /** Called once all rows were written. */
   close(): Promise<void>;
-  /** Called when the import fails or is cancelled: discard what was written. */
+  /**
+   * Called when the import fails or is cancelled: discard what was written. Also called after close() when the
+   * owner cancelled while the commit was under way, so undo the commit where you can. A failed import is retried
+   * by SQS, so writes should be idempotent per task id (upsert, or replace the task's rows).
+   */
   discard(): Promise<void>;
 }
 

@@ -73,6 +73,16 @@ for (const mode of ['plain', 'cluster'] as const) {
       expect(await store.clear('alice', 'a5', 3_400)).toBeNull();
     });
 
+    it('an abandoned registration (its send failed) never runs, even if the message got through', async () => {
+      const t = task('ab1', 'dave');
+      expect((await store.register({ task: t, idempotencyKey: 'dk', fingerprint: 'f', maxActive: 5 })).outcome).toBe('created');
+      await store.abandon('dave', 'ab1');
+      expect(await store.get('dave', 'ab1')).toBeNull();
+      expect(await store.claim(messageFor(t), 5_000)).toEqual({ outcome: 'skip', phase: 'cancelled' });
+      // The client's retry with the same key registers afresh.
+      expect((await store.register({ task: task('ab2', 'dave'), idempotencyKey: 'dk', fingerprint: 'f', maxActive: 5 })).outcome).toBe('created');
+    });
+
     it('re-creates an expired record from the message, and puts a retried task back in the queue', async () => {
       const message = messageFor(task('r1', 'carol'));
       const claim = await store.claim(message, 4_000);

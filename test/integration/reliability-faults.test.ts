@@ -9,6 +9,7 @@ import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, Pu
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../dev/local-stack';
 import { lambdaContext } from '../../dev/lambda-context';
+import { HAND_BACK_MS } from '../../lambdas/worker/handler';
 import { apiClient } from '../support/api-client';
 import { queueDepth, receiveOne, sqsEvent } from '../support/queue';
 import { listKeys, openMultipartUploads } from '../support/s3-objects';
@@ -226,6 +227,24 @@ describe('faults', () => {
     expect(failed).toMatchObject({ phase: 'failed', status: 2 });
     expect(failed.message).toMatch(new RegExp(`failed after ${MAX_RECEIVES} attempts .*will run again if replayed`));
     expect(await queueDepth(stack.sqs, stack.queueUrl)).toBe(0);
+  });
+
+  it('the invocation running out of time hands the task back (failed on the last receive), nothing half-written', async () => {
+    const api = apiClient(stack.url, 'f-deadline');
+    const created = await api.createExport({ type: 'orders', format: 'csv', params: { rows: 2_000_000 } });
+    const message = (await receiveOne(stack.sqs, stack.queueUrl))!;
+    // 1.5 s of work before the worker must hand back, as a Lambda near its timeout would.
+    const shortInvocation = () => lambdaContext('worker', HAND_BACK_MS + 1500);
+    const first = await stack.worker(sqsEvent([{ messageId: message.MessageId!, body: message.Body! }]), shortInvocation());
+    expect(first?.batchItemFailures).toEqual([{ itemIdentifier: message.MessageId }]);
+    expect((await api.get(created.body.id)).body).toMatchObject({ phase: 'queued', message: 'Attempt 1 failed (The worker ran out of time before the task finished); retrying.' });
+    const last = await stack.worker(sqsEvent([{ messageId: message.MessageId!, body: message.Body!, receiveCount: MAX_RECEIVES }]), shortInvocation());
+    expect(last?.batchItemFailures).toHaveLength(1);
+    const failed = (await api.get(created.body.id)).body;
+    expect(failed).toMatchObject({ phase: 'failed', status: 2 });
+    expect(failed.message).toMatch(/ran out of time.*will run again if replayed/);
+    await waitUntil('uploads aborted', async () => (await openMultipartUploads(stack.s3, stack.bucket)) === 0, 10_000);
+    expect(await exportKeysOf(created.body.id)).toHaveLength(0);
   });
 
   it('11. a long export keeps its record alive past the TTL it would otherwise have', async () => {

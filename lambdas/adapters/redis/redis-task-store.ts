@@ -116,7 +116,7 @@ export class RedisTaskStore implements TaskStore {
     const keys = this.taskKeys(owner, id, raw.task.kind, raw.task.type);
     // The Idempotency-Key goes too, so the client's retry with it registers afresh.
     if (raw.idemKey) keys.push(raw.idemKey);
-    await this.run('aftAbandon', keys, this.common(id, Date.now()));
+    await this.run('aftAbandon', keys, [...this.common(id, Date.now()), this.options.tombstoneTtlSeconds]);
   }
 
   private async getRaw(owner: string, id: string): Promise<{ task: TaskRecord; fingerprint: string; idemKey: string } | null> {

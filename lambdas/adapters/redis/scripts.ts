@@ -40,7 +40,9 @@ redis.call('HSET', KEYS[1], unpack(ARGV, 7))
 redis.call('SET', KEYS[2], id, 'EX', ttl)
 redis.call('ZADD', KEYS[3], now + ttl * 1000, id)
 redis.call('ZADD', KEYS[4], tonumber(ARGV[6]), id)
-if ARGV[5] == '1' then redis.call('SET', KEYS[6], id, 'EX', ttl) end
+-- Remembered for a day (Stripe's window) even after the task ends; a pointer that outlives its task is dropped
+-- by the next registration that meets it.
+if ARGV[5] == '1' then redis.call('SET', KEYS[6], id, 'EX', math.max(ttl, 86400)) end
 touch()
 return {'created', id}
 `;
@@ -51,11 +53,15 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
-/** Removes a registration whose queue message could not be sent. */
+/**
+ * Removes a registration whose queue message could not be sent. ARGV[4]=tombstoneTtl. A send that failed only
+ * from the client's point of view may still have queued the message: the tombstone keeps it from running.
+ */
 export const ABANDON = `${PRELUDE}
 release()
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[4], id)
+redis.call('SET', KEYS[5], 'abandoned', 'EX', tonumber(ARGV[4]))
 if KEYS[6] and redis.call('GET', KEYS[6]) == id then redis.call('DEL', KEYS[6]) end
 return 1
 `;

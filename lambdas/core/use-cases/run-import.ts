@@ -176,8 +176,11 @@ export async function runImport(deps: Deps, task: TaskRecord, token: string, pro
     };
     await progress.stop();
     const outcome = await deps.store.complete(task.owner, task.id, token, result, null, deps.clock.now(), importMessage(result, header.ignored));
-    // Cancelled while the last bytes were going up: the report must not stay behind.
-    if (outcome === 'cancelled' && errorReportKey) await deps.files.delete(errorReportKey).catch(() => undefined);
+    // Cancelled while the last bytes were going up: neither the report nor the committed rows may stay behind.
+    if (outcome === 'cancelled') {
+      if (errorReportKey) await deps.files.delete(errorReportKey).catch(() => undefined);
+      await sink?.discard().catch(() => undefined);
+    }
   } catch (error) {
     if (sink && !sinkClosed) await sink.discard().catch(() => undefined);
     await report?.abort().catch(() => undefined);

@@ -5,6 +5,7 @@
  */
 import type { Deps } from '../deps';
 import { PermanentTaskError, TaskCancelledError } from '../errors';
+import { FailureSignal } from '../failure-signal';
 import type { TaskMessage } from '../message';
 import type { TaskStore } from '../ports';
 import type { ExportResult, ImportResult, TaskRecord } from '../task';
@@ -27,6 +28,18 @@ export type TaskRunner = (deps: Deps, task: TaskRecord, token: string, progress:
 export interface RunTaskOptions {
   runners?: Partial<Record<'export' | 'import', TaskRunner>>;
   progressIntervalMs?: number;
+  /**
+   * When the invocation must have handed the task back (epoch ms): the worker stops the run, aborts its upload and
+   * records the failure itself, instead of being killed by the Lambda timeout with the task left "running".
+   */
+  deadlineAt?: number;
+}
+
+export class DeadlineError extends Error {
+  constructor() {
+    super('The worker ran out of time before the task finished');
+    this.name = 'DeadlineError';
+  }
 }
 
 export async function runTask(deps: Deps, delivery: Delivery, options: RunTaskOptions = {}): Promise<DeliveryOutcome> {
@@ -52,9 +65,18 @@ export async function runTask(deps: Deps, delivery: Delivery, options: RunTaskOp
     return taskEnded(deps, outcome, { ...task, processed: progress.processed, ...changes, finishedAt: now, updatedAt: now });
   };
   progress.start();
+  const timeUp = new FailureSignal();
+  const deadline =
+    options.deadlineAt === undefined
+      ? null
+      : setTimeout(() => {
+          // The runner aborts its upload at its next checkpoint; the failure is recorded below at once.
+          progress.stopped ??= 'deadline';
+          timeUp.fail(new DeadlineError());
+        }, Math.max(0, options.deadlineAt - deps.clock.now()));
   try {
     if (!runner) throw new PermanentTaskError(`This worker cannot run ${task.kind} tasks`);
-    await runner({ ...deps, store: completion.store }, task, token, progress);
+    await timeUp.guard(runner({ ...deps, store: completion.store }, task, token, progress));
     const done = completion.succeeded;
     if (done) {
       // Only the worker whose completion won reports it (a cancel that got there first has its own event).
@@ -64,7 +86,7 @@ export async function runTask(deps: Deps, delivery: Delivery, options: RunTaskOp
     return { outcome: 'done', detail: 'succeeded' };
   } catch (error) {
     await progress.stop();
-    if (error instanceof TaskCancelledError) return { outcome: 'done', detail: `stopped: ${progress.stopped ?? 'cancelled'}` };
+    if (error instanceof TaskCancelledError && progress.stopped !== 'deadline') return { outcome: 'done', detail: `stopped: ${progress.stopped ?? 'cancelled'}` };
     if (error instanceof PermanentTaskError) {
       const failedAt = deps.clock.now();
       await deps.store.fail(task.owner, task.id, token, error.message, false, failedAt);
@@ -84,6 +106,7 @@ export async function runTask(deps: Deps, delivery: Delivery, options: RunTaskOp
     else count(deps, 'TaskRetries', 1, task);
     return { outcome: 'retry', detail: `transient: ${reason}` };
   } finally {
+    if (deadline) clearTimeout(deadline);
     await progress.stop();
   }
 }

@@ -10,7 +10,7 @@ export class TaskProgress {
   processed = 0;
   total: number | null;
   /** Set when a checkpoint learns the task must stop. */
-  stopped: 'cancelled' | 'lost' | null = null;
+  stopped: 'cancelled' | 'lost' | 'deadline' | null = null;
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> | null = null;
 
