@@ -12,6 +12,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { LAZY_CREDENTIAL_PROVIDERS } from './lazy-credential-providers';
 
 /** Repository root, resolved from this file so synth works from any working directory. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -42,18 +43,6 @@ export interface TaskFunctionOptions {
   readonly timeout: Duration;
   readonly ephemeralStorageMb?: number;
 }
-
-/** Loaded by @aws-sdk/credential-provider-node through import() only when no earlier provider answers. */
-export const LAZY_CREDENTIAL_PROVIDERS = [
-  '@aws-sdk/credential-provider-ini',
-  '@aws-sdk/credential-provider-sso',
-  '@aws-sdk/credential-provider-process',
-  '@aws-sdk/credential-provider-web-identity',
-  '@aws-sdk/credential-provider-login',
-  '@aws-sdk/credential-provider-http',
-  '@aws-sdk/nested-clients',
-  '@aws-sdk/token-providers',
-];
 
 export class TaskFunctionFactory {
   constructor(
@@ -99,9 +88,8 @@ export class TaskFunctionFactory {
         sourcesContent: false,
         // Bundle the pinned SDK v3 so the code runs against the version it was tested with.
         bundleAwsSDK: true,
-        // Only the credential providers the SDK's default chain loads lazily, when the environment has no
-        // credentials: in Lambda the environment always has them, so these are never reached (and the runtime
-        // ships SDK v3 should one be). Everything else is bundled; API bundles never pull exceljs.
+        // Only the credential providers the SDK loads lazily and Lambda never reaches; everything else is
+        // bundled, and API bundles never pull exceljs.
         externalModules: LAZY_CREDENTIAL_PROVIDERS,
       },
     });

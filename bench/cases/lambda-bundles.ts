@@ -1,7 +1,8 @@
 /**
  * Lambda packages: bundles each handler with esbuild's JS API using the settings of lib/task-function.ts
  * (CDK NodejsFunction: ESM, target node24, mainFields module/main, the createRequire banner, minify, linked
- * source map without sources content, nothing external: the AWS SDK v3 is bundled). Reports the bundle size
+ * source map without sources content, only the lazily loaded credential providers external: the AWS SDK v3 is
+ * bundled). Reports the bundle size
  * (index.mjs, not the .map), whether exceljs is inside (metafile inputs), and module init time: a fresh
  * `node` process timing `await import(bundle)`, median of N runs.
  */
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { runCase } from '../lib/child';
 import { scratchFile } from '../lib/scratch';
+import { LAZY_CREDENTIAL_PROVIDERS } from '../../lib/lazy-credential-providers';
 
 const ROOT = process.env.BENCH_ROOT ?? fileURLToPath(new URL('../../', import.meta.url));
 const BANNER = "import { createRequire as __afcr } from 'node:module'; const require = __afcr(import.meta.url);";
@@ -41,6 +43,7 @@ await runCase(async (meter, args) => {
       minify: true,
       sourcemap: true,
       sourcesContent: false,
+      external: LAZY_CREDENTIAL_PROVIDERS,
       metafile: true,
       logLevel: 'silent',
     });
