@@ -64,6 +64,14 @@ export class PermanentTaskError extends Error {
   }
 }
 
+/** The object was replaced between reads (a second upload to the same presigned URL): a consistent read is impossible. */
+export class ObjectChangedError extends PermanentTaskError {
+  constructor() {
+    super('The uploaded file changed while it was being imported; start a new import');
+    this.name = 'ObjectChangedError';
+  }
+}
+
 /** The worker noticed the task was cancelled at a checkpoint. */
 export class TaskCancelledError extends Error {
   constructor() {

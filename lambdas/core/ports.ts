@@ -74,13 +74,15 @@ export interface PresignedUpload {
 export interface FileStore {
   presignDownload(key: string, fileName: string, format: FileFormat | 'jsonl'): Promise<string>;
   presignUpload(key: string, size: number): Promise<PresignedUpload>;
-  head(key: string): Promise<{ size: number } | null>;
+  /** etag: pass it to the reads below so they all see this version of the object. */
+  head(key: string): Promise<{ size: number; etag?: string } | null>;
   openUpload(key: string, format: FileFormat | 'jsonl'): UploadSink;
-  openRead(key: string): Promise<Readable>;
+  /** ifMatch: fail with ObjectChangedError if the object is no longer that version. */
+  openRead(key: string, ifMatch?: string): Promise<Readable>;
   /** Reads the first bytes (format detection without downloading everything). */
-  readHead(key: string, bytes: number): Promise<Buffer>;
+  readHead(key: string, bytes: number, ifMatch?: string): Promise<Buffer>;
   /** Reads bytes [start, end) of an object (an xlsx's zip central directory lives at its end). */
-  readRange(key: string, start: number, end: number): Promise<Buffer>;
+  readRange(key: string, start: number, end: number, ifMatch?: string): Promise<Buffer>;
   delete(key: string): Promise<void>;
 }
 

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { ObjectChangedError } from '../../core/errors';
 import type { FileStore, PresignedUpload, UploadSink } from '../../core/ports';
 import type { FileFormat } from '../../core/task';
 import { contentDisposition } from './content-disposition';
@@ -49,10 +50,10 @@ export class S3FileStore implements FileStore {
     return { url, method: 'PUT', headers: { 'Content-Length': String(size) }, expiresAt: new Date(Date.now() + expiresIn * 1000).toISOString() };
   }
 
-  async head(key: string): Promise<{ size: number } | null> {
+  async head(key: string): Promise<{ size: number; etag?: string } | null> {
     try {
       const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: key }));
-      return { size: head.ContentLength ?? 0 };
+      return { size: head.ContentLength ?? 0, etag: head.ETag };
     } catch (error) {
       if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null;
       throw error;
@@ -91,20 +92,29 @@ export class S3FileStore implements FileStore {
     };
   }
 
-  async openRead(key: string): Promise<Readable> {
-    const object = await this.s3.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
+  async openRead(key: string, ifMatch?: string): Promise<Readable> {
+    const object = await this.get(key, undefined, ifMatch);
     return object.Body as Readable;
   }
 
-  async readHead(key: string, bytes: number): Promise<Buffer> {
-    const object = await this.s3.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key, Range: `bytes=0-${bytes - 1}` }));
+  async readHead(key: string, bytes: number, ifMatch?: string): Promise<Buffer> {
+    const object = await this.get(key, `bytes=0-${bytes - 1}`, ifMatch);
     return Buffer.from(await object.Body!.transformToByteArray());
   }
 
-  async readRange(key: string, start: number, end: number): Promise<Buffer> {
+  async readRange(key: string, start: number, end: number, ifMatch?: string): Promise<Buffer> {
     if (end <= start) return Buffer.alloc(0);
-    const object = await this.s3.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key, Range: `bytes=${start}-${end - 1}` }));
+    const object = await this.get(key, `bytes=${start}-${end - 1}`, ifMatch);
     return Buffer.from(await object.Body!.transformToByteArray());
+  }
+
+  private async get(key: string, range: string | undefined, ifMatch: string | undefined) {
+    try {
+      return await this.s3.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key, Range: range, IfMatch: ifMatch }));
+    } catch (error) {
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412) throw new ObjectChangedError();
+      throw error;
+    }
   }
 
   async delete(key: string): Promise<void> {

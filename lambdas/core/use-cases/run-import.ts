@@ -83,12 +83,15 @@ export async function runImport(deps: Deps, task: TaskRecord, token: string, pro
   if (object.size > deps.config.importMaxBytes || object.size !== task.upload.size) {
     throw new PermanentTaskError(`The uploaded file has ${formatCount(object.size)} bytes, not the ${formatCount(task.upload.size)} declared`);
   }
-  const head = await deps.files.readHead(key, Math.min(object.size, HEAD_BYTES));
+  // Every read pins the version checked here: a second PUT to the still-valid upload URL cannot slip a
+  // different file past the size and zip checks.
+  const version = object.etag;
+  const head = await deps.files.readHead(key, Math.min(object.size, HEAD_BYTES), version);
   const format = detectFormat(head);
-  if (format === 'xlsx') await inspectZip((start, end) => deps.files.readRange(key, start, end), object.size, limits);
+  if (format === 'xlsx') await inspectZip((start, end) => deps.files.readRange(key, start, end, version), object.size, limits);
   progress.total = null;
 
-  const input: Readable = await deps.files.openRead(key);
+  const input: Readable = await deps.files.openRead(key, version);
   input.on('error', () => undefined);
   const rows = format === 'xlsx' ? readXlsxRows(input, limits.maxUncompressedBytes) : readCsvRows(input, detectDelimiter(head.toString('utf8')), limits);
 
