@@ -5,6 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../dev/lambda-context';
 import { startLocalStack, type LocalStack } from '../../dev/local-stack';
 import { logger } from '../../lambdas/runtime/logger';
 import { makeHandler as makeWorker } from '../../lambdas/worker/handler';
@@ -136,7 +137,7 @@ describe('completion events in the local stack', () => {
       v: 1, taskId, owner: 'frank', kind: 'export', type: 'orders', format: 'csv', params: { rows: -5 },
       fileName: 'bad.csv', traceId: '1-00000000-0123456789abcdef01234567', requestedAt: new Date().toISOString(),
     };
-    const result = await stack.worker(sqsEvent([{ messageId: 'm-permanent', body: JSON.stringify(message) }]), {} as never);
+    const result = await stack.worker(sqsEvent([{ messageId: 'm-permanent', body: JSON.stringify(message) }]), lambdaContext('worker'));
     expect(result.batchItemFailures).toEqual([]);
     const [event] = events(taskId);
     expect(event).toMatchObject({ detailType: 'Task Failed', detail: { id: taskId, phase: 'failed', status: 2, state: false, owner: 'frank', traceId: message.traceId } });
@@ -160,11 +161,11 @@ describe('completion events in the local stack', () => {
       fileName: 'x.csv', traceId: '1-00000000-000000000000000000000042', requestedAt: new Date().toISOString(),
     });
     for (const receiveCount of [1, 2]) {
-      const r = await worker(sqsEvent([{ messageId: `m-${receiveCount}`, body, receiveCount }]), {} as never);
+      const r = await worker(sqsEvent([{ messageId: `m-${receiveCount}`, body, receiveCount }]), lambdaContext('worker'));
       expect(r.batchItemFailures).toEqual([{ itemIdentifier: `m-${receiveCount}` }]);
     }
     expect(events(taskId)).toEqual([]);
-    const last = await worker(sqsEvent([{ messageId: 'm-3', body, receiveCount: 3 }]), {} as never);
+    const last = await worker(sqsEvent([{ messageId: 'm-3', body, receiveCount: 3 }]), lambdaContext('worker'));
     expect(last.batchItemFailures).toEqual([{ itemIdentifier: 'm-3' }]);
 
     const [event] = events(taskId);
