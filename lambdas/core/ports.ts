@@ -28,6 +28,9 @@ export type ClaimOutcome =
 /** What a running worker learns at each checkpoint. `lost`: another worker took the task over. */
 export type CheckpointOutcome = 'running' | 'cancelled' | 'lost';
 
+/** What the lease holder's calls need to name a task's keys (the worker has it from its claim). */
+export type TaskRef = Pick<TaskRecord, 'owner' | 'id' | 'kind' | 'type'>;
+
 export interface TaskStore {
   register(input: RegisterInput): Promise<RegisterOutcome>;
   /** Undo a registration whose message could not be enqueued, so the client can retry at once. */
@@ -45,10 +48,10 @@ export interface TaskStore {
 
   claim(message: TaskMessage, now: number): Promise<ClaimOutcome>;
   /** Progress and heartbeat in one: renews the lease and every key's TTL. */
-  checkpoint(owner: string, id: string, token: string, processed: number, total: number | null, now: number, task?: Pick<TaskRecord, 'kind' | 'type'>): Promise<CheckpointOutcome>;
-  complete(owner: string, id: string, token: string, result: ExportResult | ImportResult, objectKey: string | null, now: number, message?: string): Promise<'succeeded' | 'cancelled' | 'lost'>;
+  checkpoint(task: TaskRef, token: string, processed: number, total: number | null, now: number): Promise<CheckpointOutcome>;
+  complete(task: TaskRef, token: string, result: ExportResult | ImportResult, objectKey: string | null, now: number, message?: string): Promise<'succeeded' | 'cancelled' | 'lost'>;
   /** retry: back to queued for SQS to redeliver; otherwise failed. */
-  fail(owner: string, id: string, token: string, message: string, retry: boolean, now: number): Promise<void>;
+  fail(task: TaskRef, token: string, message: string, retry: boolean, now: number): Promise<void>;
 }
 
 export interface TaskQueue {

@@ -46,16 +46,17 @@ for (const mode of ['plain', 'cluster'] as const) {
     });
 
     it('claims once, checkpoints progress that only grows, completes and frees the slot', async () => {
+      const a1 = task('a1');
       const message = messageFor(task('a1'));
       const claim = await store.claim(message, 2_000);
       expect(claim.outcome).toBe('claimed');
       if (claim.outcome !== 'claimed') return;
       expect(await store.claim(message, 2_001)).toEqual({ outcome: 'busy' });
-      expect(await store.checkpoint('alice', 'a1', claim.token, 2, 3, 2_100)).toBe('running');
-      expect(await store.checkpoint('alice', 'a1', claim.token, 1, 3, 2_200)).toBe('running');
+      expect(await store.checkpoint(a1, claim.token, 2, 3, 2_100)).toBe('running');
+      expect(await store.checkpoint(a1, claim.token, 1, 3, 2_200)).toBe('running');
       expect((await store.get('alice', 'a1'))!.processed).toBe(2);
-      expect(await store.checkpoint('alice', 'a1', 'not-the-token', 3, 3, 2_300)).toBe('lost');
-      expect(await store.complete('alice', 'a1', claim.token, { rows: 3, bytes: 10, sheets: 1 }, 'exports/x', 2_400)).toBe('succeeded');
+      expect(await store.checkpoint(a1, 'not-the-token', 3, 3, 2_300)).toBe('lost');
+      expect(await store.complete(a1, claim.token, { rows: 3, bytes: 10, sheets: 1 }, 'exports/x', 2_400)).toBe('succeeded');
       expect(await store.get('alice', 'a1')).toMatchObject({ phase: 'succeeded', processed: 3, attempts: 1, objectKey: 'exports/x', result: { rows: 3 } });
       expect(await store.claim(message, 2_500)).toEqual({ outcome: 'skip', phase: 'succeeded' });
       expect((await store.current('alice', 'export', 'orders'))!.id).toBe('a1');
@@ -84,16 +85,17 @@ for (const mode of ['plain', 'cluster'] as const) {
     });
 
     it('re-creates an expired record from the message, and puts a retried task back in the queue', async () => {
-      const message = messageFor(task('r1', 'carol'));
+      const r1 = task('r1', 'carol');
+      const message = messageFor(r1);
       const claim = await store.claim(message, 4_000);
       expect(claim).toMatchObject({ outcome: 'claimed', task: { id: 'r1', owner: 'carol', phase: 'running', attempts: 1 } });
       if (claim.outcome !== 'claimed') return;
-      await store.fail('carol', 'r1', claim.token, 'Attempt 1 failed; retrying.', true, 4_100);
+      await store.fail(r1, claim.token, 'Attempt 1 failed; retrying.', true, 4_100);
       expect(await store.get('carol', 'r1')).toMatchObject({ phase: 'queued', message: 'Attempt 1 failed; retrying.' });
       const again = await store.claim(message, 4_200);
       expect(again).toMatchObject({ outcome: 'claimed', task: { attempts: 2, message: null } });
       if (again.outcome !== 'claimed') return;
-      await store.fail('carol', 'r1', again.token, 'gave up', false, 4_300);
+      await store.fail(r1, again.token, 'gave up', false, 4_300);
       expect(await store.get('carol', 'r1')).toMatchObject({ phase: 'failed', message: 'gave up' });
       // Every key carries a TTL.
       const keys = mode === 'plain' ? await (client as Redis).keys('aft:*') : await (client as Cluster).nodes('master')[0]!.keys('aft:*');

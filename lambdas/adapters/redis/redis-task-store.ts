@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { UnavailableError } from '../../core/errors';
 import type { TaskMessage } from '../../core/message';
-import type { CheckpointOutcome, ClaimOutcome, RegisterInput, RegisterOutcome, TaskStore } from '../../core/ports';
+import type { CheckpointOutcome, ClaimOutcome, RegisterInput, RegisterOutcome, TaskRef, TaskStore } from '../../core/ports';
 import type { ExportResult, ImportResult, TaskKind, TaskRecord } from '../../core/task';
 import { ownerKeys, type OwnerKeys } from './keys';
 import { whenReady } from './redis-client';
@@ -240,10 +240,9 @@ export class RedisTaskStore implements TaskStore {
     return { outcome: 'claimed', task, token };
   }
 
-  async checkpoint(owner: string, id: string, token: string, processed: number, total: number | null, now: number, task?: Pick<TaskRecord, 'kind' | 'type'>): Promise<CheckpointOutcome> {
-    const { kind, type } = task ?? (await this.kindOf(owner, id));
-    return this.run<CheckpointOutcome>('aftCheckpoint', this.taskKeys(owner, id, kind, type), [
-      ...this.common(id, now),
+  async checkpoint(task: TaskRef, token: string, processed: number, total: number | null, now: number): Promise<CheckpointOutcome> {
+    return this.run<CheckpointOutcome>('aftCheckpoint', this.taskKeys(task.owner, task.id, task.kind, task.type), [
+      ...this.common(task.id, now),
       this.options.leaseMs,
       token,
       processed,
@@ -251,11 +250,10 @@ export class RedisTaskStore implements TaskStore {
     ]);
   }
 
-  async complete(owner: string, id: string, token: string, result: ExportResult | ImportResult, objectKey: string | null, now: number, message = ''): Promise<'succeeded' | 'cancelled' | 'lost'> {
-    const { kind, type } = await this.kindOf(owner, id);
+  async complete(task: TaskRef, token: string, result: ExportResult | ImportResult, objectKey: string | null, now: number, message = ''): Promise<'succeeded' | 'cancelled' | 'lost'> {
     const processed = 'rows' in result ? result.rows : result.total;
-    return this.run<'succeeded' | 'cancelled' | 'lost'>('aftComplete', this.taskKeys(owner, id, kind, type), [
-      ...this.common(id, now),
+    return this.run<'succeeded' | 'cancelled' | 'lost'>('aftComplete', this.taskKeys(task.owner, task.id, task.kind, task.type), [
+      ...this.common(task.id, now),
       token,
       JSON.stringify(result),
       objectKey ?? '',
@@ -264,13 +262,7 @@ export class RedisTaskStore implements TaskStore {
     ]);
   }
 
-  async fail(owner: string, id: string, token: string, message: string, retry: boolean, now: number): Promise<void> {
-    const { kind, type } = await this.kindOf(owner, id);
-    await this.run('aftFail', this.taskKeys(owner, id, kind, type), [...this.common(id, now), token, message, retry ? '1' : '0']);
-  }
-
-  private async kindOf(owner: string, id: string): Promise<{ kind: string; type: string }> {
-    const [kind, type] = await this.guard(() => this.redis.hmget(this.keys(owner).record(id), 'kind', 'type'));
-    return { kind: kind ?? '', type: type ?? '' };
+  async fail(task: TaskRef, token: string, message: string, retry: boolean, now: number): Promise<void> {
+    await this.run('aftFail', this.taskKeys(task.owner, task.id, task.kind, task.type), [...this.common(task.id, now), token, message, retry ? '1' : '0']);
   }
 }

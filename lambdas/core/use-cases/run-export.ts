@@ -59,7 +59,7 @@ export async function runExport(deps: Deps, task: TaskRecord, token: string, pro
     ({ sheets } = await uploadFailed.guard(writer.finish()));
     const { bytes } = await upload.done();
     await progress.stop();
-    const outcome = await deps.store.complete(task.owner, task.id, token, { rows: progress.processed, bytes, sheets }, key, deps.clock.now());
+    const outcome = await deps.store.complete(task, token, { rows: progress.processed, bytes, sheets }, key, deps.clock.now());
     // Cancelled while the last bytes were going up: the file must not stay behind.
     if (outcome === 'cancelled') await deps.files.delete(key);
   } catch (error) {

@@ -178,7 +178,7 @@ export async function runImport(deps: Deps, task: TaskRecord, token: string, pro
       errorReportFormat: errorReportKey ? format : null,
     };
     await progress.stop();
-    const outcome = await deps.store.complete(task.owner, task.id, token, result, null, deps.clock.now(), importMessage(result, header.ignored));
+    const outcome = await deps.store.complete(task, token, result, null, deps.clock.now(), importMessage(result, header.ignored));
     // Cancelled while the last bytes were going up: neither the report nor the committed rows may stay behind.
     if (outcome === 'cancelled') {
       if (errorReportKey) await deps.files.delete(errorReportKey).catch(() => undefined);

@@ -89,7 +89,7 @@ export async function runTask(deps: Deps, delivery: Delivery, options: RunTaskOp
     if (error instanceof TaskCancelledError && progress.stopped !== 'deadline') return { outcome: 'done', detail: `stopped: ${progress.stopped ?? 'cancelled'}` };
     if (error instanceof PermanentTaskError) {
       const failedAt = deps.clock.now();
-      await deps.store.fail(task.owner, task.id, token, error.message, false, failedAt);
+      await deps.store.fail(task, token, error.message, false, failedAt);
       await finished('Task Failed', failedAt, { phase: 'failed', message: error.message });
       return { outcome: 'done', detail: `failed: ${error.message}` };
     }
@@ -100,7 +100,7 @@ export async function runTask(deps: Deps, delivery: Delivery, options: RunTaskOp
       : `Attempt ${receiveCount} failed (${reason}); retrying.`;
     // Redis may be the thing that is down: SQS still redelivers, and the claim recovers the record then.
     const failedAt = deps.clock.now();
-    await deps.store.fail(task.owner, task.id, token, text, !last, failedAt).catch(() => undefined);
+    await deps.store.fail(task, token, text, !last, failedAt).catch(() => undefined);
     // Only the final failure is an outcome; a retry is not (the handler counts DLQ arrivals).
     if (last) await finished('Task Failed', failedAt, { phase: 'failed', message: text });
     else count(deps, 'TaskRetries', 1, task);
@@ -139,7 +139,7 @@ function watchCompletion(store: TaskStore): { store: TaskStore; readonly succeed
       if (property === 'complete') {
         return async (...args: Parameters<TaskStore['complete']>) => {
           const outcome = await target.complete(...args);
-          if (outcome === 'succeeded') succeeded = { result: args[3], objectKey: args[4], at: args[5], message: args[6] };
+          if (outcome === 'succeeded') succeeded = { result: args[2], objectKey: args[3], at: args[4], message: args[5] };
           return outcome;
         };
       }

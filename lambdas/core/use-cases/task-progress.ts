@@ -32,7 +32,7 @@ export class TaskProgress {
   flush(): Promise<void> {
     if (this.inFlight) return this.inFlight;
     this.inFlight = this.store
-      .checkpoint(this.task.owner, this.task.id, this.token, this.processed, this.total, this.clock.now(), this.task)
+      .checkpoint(this.task, this.token, this.processed, this.total, this.clock.now())
       .then((outcome) => {
         if (outcome !== 'running') this.stopped = outcome;
       })
