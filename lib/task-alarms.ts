@@ -3,7 +3,7 @@
  * All notify one SNS topic (given, or created here with an optional email subscription).
  */
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, TreatMissingData, type IAlarmAction, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
@@ -36,36 +36,38 @@ export class TaskAlarms extends Construct {
     // SQS publishes its metrics every five minutes; a shorter period would only see gaps.
     const period = Duration.minutes(5);
 
-    this.dlqNotEmpty = new Alarm(this, 'DlqNotEmpty', {
-      alarmDescription: 'A task message reached the dead-letter queue: see docs/DEPLOY.md, "Redriving failed tasks".',
-      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    // Every alarm fires on one period above its threshold, treats missing data as fine, and notifies both ways.
+    const alarm = (alarmId: string, alarmDescription: string, metric: IMetric, threshold: number): Alarm => {
+      const created = new Alarm(this, alarmId, {
+        alarmDescription,
+        metric,
+        threshold,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      created.addAlarmAction(action);
+      created.addOkAction(action);
+      return created;
+    };
 
-    this.workerErrors = new Alarm(this, 'WorkerErrors', {
-      alarmDescription: 'The worker function failed invocations (a thrown error, timeout or out-of-memory, not a failed task).',
-      metric: props.worker.metricErrors({ period, statistic: 'Sum' }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-
-    this.oldestMessageAge = new Alarm(this, 'OldestMessageAge', {
-      alarmDescription: `Queued tasks wait more than ${props.messageAgeThreshold.toHumanString()}: the worker is stuck, throttled or at its concurrency limit.`,
-      metric: props.queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum' }),
-      threshold: props.messageAgeThreshold.toSeconds(),
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-
-    for (const alarm of [this.dlqNotEmpty, this.workerErrors, this.oldestMessageAge]) {
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-    }
+    this.dlqNotEmpty = alarm(
+      'DlqNotEmpty',
+      'A task message reached the dead-letter queue: see docs/DEPLOY.md, "Redriving failed tasks".',
+      props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+      0,
+    );
+    this.workerErrors = alarm(
+      'WorkerErrors',
+      'The worker function failed invocations (a thrown error, timeout or out-of-memory, not a failed task).',
+      props.worker.metricErrors({ period, statistic: 'Sum' }),
+      0,
+    );
+    this.oldestMessageAge = alarm(
+      'OldestMessageAge',
+      `Queued tasks wait more than ${props.messageAgeThreshold.toHumanString()}: the worker is stuck, throttled or at its concurrency limit.`,
+      props.queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum' }),
+      props.messageAgeThreshold.toSeconds(),
+    );
   }
 }
